@@ -1,0 +1,142 @@
+//! The `strata` command: the engine of the Strata app, headless, for scripts and pipelines.
+//! Every subcommand is a thin call into strata-core or strata-project.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use strata_core::dialect::supported_engines;
+use strata_project::Project;
+
+#[derive(Parser)]
+#[command(
+    name = "strata",
+    version,
+    about = "Strata: database migrations under version control"
+)]
+struct Cli {
+    /// The project folder (holding strata.toml and migrations/).
+    #[arg(
+        long,
+        short = 'p',
+        global = true,
+        env = "STRATA_PROJECT",
+        default_value = "."
+    )]
+    project: PathBuf,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the database engines this build of Strata can connect to.
+    Engines,
+    /// List the project's migrations in apply order.
+    List,
+    /// Connect to a database and print its engine, server version and connect time.
+    Ping {
+        /// postgres://…, mysql://… (also MariaDB) or sqlite:path
+        #[arg(env = "DATABASE_URL", hide_env_values = true)]
+        url: String,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("STRATA_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", explain(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes, each cause once: Strata's errors already quote their source.
+fn explain(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Engines => {
+            let engines = supported_engines();
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&engines)?);
+            } else {
+                for e in engines {
+                    let state = if e.compiled_in {
+                        "available"
+                    } else {
+                        "not in this build"
+                    };
+                    println!("{:<16} {:<22} {}", e.name, e.url_schemes.join(", "), state);
+                }
+            }
+        }
+        Command::List => {
+            let project = Project::open(&cli.project)?;
+            let set = project.migrations()?;
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&set.migrations)?);
+            } else {
+                println!(
+                    "{}: {} migrations in {}",
+                    project.name,
+                    set.migrations.len(),
+                    set.dir.display()
+                );
+                for m in &set.migrations {
+                    let down = if m.is_reversible() {
+                        ""
+                    } else {
+                        "  (no down part)"
+                    };
+                    println!("{}  {}{}", m.version, m.name, down);
+                }
+            }
+        }
+        Command::Ping { url, timeout } => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            let info = runtime.block_on(strata_core::driver::probe(
+                &url,
+                Duration::from_secs(timeout),
+            ))?;
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&info)?);
+            } else {
+                println!(
+                    "{} {} at {} ({} ms)",
+                    info.kind,
+                    info.server_version,
+                    strata_core::driver::redact_url(&url),
+                    info.latency_ms
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! Strata's engine: it reads migration sources and talks to databases. It never learns that it
+//! runs inside a GUI; the desktop app and the `strata` CLI are two hosts of the same code.
+
+pub mod dialect;
+pub mod driver;
+pub mod source;
+
+pub use dialect::{DatabaseKind, EngineSupport};
+pub use driver::{ConnectError, ServerInfo};
+pub use source::{Migration, MigrationSet, SourceError};
+
+/// The engine's version, reported by the app's About line and `strata --version`.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,4 @@
+-- strata:description Drop the users table
+-- strata:author Maya Chen
+
+DROP TABLE "users";

@@ -1,0 +1,4 @@
+-- strata:description Drop the product catalogue
+-- strata:author Priya Nair
+
+DROP TABLE "products";

@@ -1,0 +1,4 @@
+-- strata:description Drop orders
+-- strata:author Tomas Ortega
+
+DROP TABLE "orders";

@@ -1,0 +1,73 @@
+//! The one error type every command returns over IPC: a closed set of codes the UI branches on
+//! and a message written for the user. It never carries a secret: messages come from errors
+//! that redact connection URLs.
+
+use serde::Serialize;
+use specta::Type;
+
+/// What kind of failure the UI is looking at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum IpcErrorCode {
+    /// A file, folder, connection or migration the request named does not exist.
+    NotFound,
+    /// The request itself was wrong (bad URL, bad name, missing confirmation).
+    InvalidInput,
+    /// The project's files are not usable as they are (settings, migration file names).
+    Project,
+    /// The database refused or could not be reached.
+    Database,
+    /// The operating system refused a file operation.
+    Io,
+    /// A bug in Strata: the message says what happened.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, thiserror::Error)]
+#[error("{message}")]
+pub struct IpcError {
+    pub code: IpcErrorCode,
+    pub message: String,
+}
+
+impl IpcError {
+    pub fn new(code: IpcErrorCode, message: impl std::fmt::Display) -> Self {
+        Self {
+            code,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<strata_project::ProjectError> for IpcError {
+    fn from(e: strata_project::ProjectError) -> Self {
+        use strata_project::ProjectError as E;
+        let code = match &e {
+            E::NoSettings { .. } | E::NoMigrationsFolder { .. } => IpcErrorCode::NotFound,
+            E::Read { .. } => IpcErrorCode::Io,
+            _ => IpcErrorCode::Project,
+        };
+        Self::new(code, e)
+    }
+}
+
+impl From<strata_core::SourceError> for IpcError {
+    fn from(e: strata_core::SourceError) -> Self {
+        let code = match &e {
+            strata_core::SourceError::ReadDir { .. } => IpcErrorCode::Io,
+            _ => IpcErrorCode::Project,
+        };
+        Self::new(code, e)
+    }
+}
+
+impl From<strata_core::ConnectError> for IpcError {
+    fn from(e: strata_core::ConnectError) -> Self {
+        let code = match &e {
+            strata_core::ConnectError::UnknownScheme { .. } => IpcErrorCode::InvalidInput,
+            strata_core::ConnectError::CreateDir { .. } => IpcErrorCode::Io,
+            _ => IpcErrorCode::Database,
+        };
+        Self::new(code, e)
+    }
+}

@@ -1,0 +1,57 @@
+//! The Strata desktop shell: Tauri commands that resolve state, call one strata-core or
+//! strata-project function, and map its error to the typed IPC error. No SQL lives here.
+
+mod commands;
+mod error;
+mod state;
+
+pub use error::{IpcError, IpcErrorCode};
+pub use state::AppState;
+
+use tauri::Manager as _;
+
+/// The one list of commands and types the app serves; the app mounts it and the bindings
+/// test exports it to `ui/src/ipc/bindings.ts`.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        // IPC types have one shape in both directions; one TypeScript type each.
+        .disable_serde_phases()
+        .commands(tauri_specta::collect_commands![
+            commands::app_info,
+            commands::current_project,
+        ])
+}
+
+/// Where the generated TypeScript bindings live, relative to this crate.
+pub const BINDINGS_PATH: &str = "../ui/src/ipc/bindings.ts";
+
+/// The TypeScript exporter settings used for `bindings.ts`.
+pub fn typescript() -> specta_typescript::Typescript {
+    // 64-bit integers are refused by default (BigIntForbidden): IPC types use 32-bit numbers.
+    specta_typescript::Typescript::default().header("// @ts-nocheck\n")
+}
+
+/// Start the app. Logs go to stderr, filtered by `STRATA_LOG` (e.g. `STRATA_LOG=debug`).
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STRATA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let state = AppState::resolve(app.handle())?;
+            tracing::info!(project = %state.project_root.display(), data = %state.data_dir.display(), "opening project");
+            app.manage(state);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("the Strata window could not start");
+}

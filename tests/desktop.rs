@@ -1,0 +1,195 @@
+//! The harness for end-to-end tests of the real desktop app: it starts Xvfb, a private D-Bus
+//! session bus and tauri-driver (which starts WebKitWebDriver and the app), and stops them all
+//! when dropped, also when a test fails.
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A child process in its own process group; dropping it stops the whole group.
+struct Guard {
+    name: &'static str,
+    child: Child,
+}
+
+impl Guard {
+    fn spawn(name: &'static str, cmd: &mut Command) -> Result<Self, String> {
+        let child = cmd.process_group(0).spawn().map_err(|e| {
+            format!("cannot start {name}: {e}. `make test` installs it; see the README.")
+        })?;
+        Ok(Self { name, child })
+    }
+
+    fn exited(&mut self) -> Option<String> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => Some(format!("{} exited early: {status}", self.name)),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        for (signal, wait) in [("-TERM", 30), ("-KILL", 10)] {
+            let _ = Command::new("kill")
+                .args([signal, "--", &group])
+                .stderr(Stdio::null())
+                .status();
+            for _ in 0..wait {
+                if matches!(self.child.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+}
+
+pub struct Desktop {
+    pub driver_url: String,
+    pub display: String,
+    // Dropped in reverse order: tauri-driver (and the app) first, then the bus, then X.
+    _xvfb: Guard,
+    _bus: Guard,
+    _driver: Guard,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for(
+    what: &str,
+    timeout: Duration,
+    guard: &mut Guard,
+    mut ready: impl FnMut() -> bool,
+) -> Result<(), String> {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if ready() {
+            return Ok(());
+        }
+        if let Some(why) = guard.exited() {
+            return Err(why);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!("{what} was not ready after {timeout:?}"))
+}
+
+impl Desktop {
+    /// Start the display, the bus and tauri-driver. `env` is passed to the app.
+    pub fn start(work: &Path, env: &[(&str, &Path)]) -> Result<Self, String> {
+        let display_no = (99..200)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .ok_or("no free X display number between :99 and :199")?;
+        let display = format!(":{display_no}");
+        let mut xvfb = Guard::spawn(
+            "Xvfb",
+            Command::new("Xvfb")
+                .args([&display, "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+                .stderr(Stdio::null()),
+        )?;
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display_no}"));
+        wait_for("Xvfb", Duration::from_secs(10), &mut xvfb, || {
+            socket.exists()
+        })?;
+
+        let bus_path = work.join("bus");
+        let bus_address = format!("unix:path={}", bus_path.display());
+        let mut bus = Guard::spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon").args([
+                "--session",
+                "--nofork",
+                "--nopidfile",
+                &format!("--address={bus_address}"),
+            ]),
+        )?;
+        wait_for(
+            "the D-Bus session bus",
+            Duration::from_secs(10),
+            &mut bus,
+            || bus_path.exists(),
+        )?;
+
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", &display)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
+        .env("HOME", work)
+        .env("XDG_CONFIG_HOME", work.join("config"))
+        .env("XDG_DATA_HOME", work.join("data"))
+        .env("XDG_CACHE_HOME", work.join("cache"))
+        .stdout(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut driver = Guard::spawn("tauri-driver", &mut cmd)?;
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let status_url = format!("{driver_url}/status");
+        wait_for("tauri-driver", Duration::from_secs(20), &mut driver, || {
+            ureq::get(&status_url).call().is_ok()
+        })?;
+        Ok(Self {
+            driver_url,
+            display,
+            _xvfb: xvfb,
+            _bus: bus,
+            _driver: driver,
+        })
+    }
+
+    /// A screenshot of the whole X display, as a user would see the screen.
+    pub fn screen_png(&self, out: &Path) -> Result<(), String> {
+        let status = Command::new("import")
+            .args([
+                "-display",
+                &self.display,
+                "-window",
+                "root",
+                &out.display().to_string(),
+            ])
+            .status()
+            .map_err(|e| format!("import (ImageMagick): {e}"))?;
+        status
+            .success()
+            .then_some(())
+            .ok_or(format!("import exited with {status}"))
+    }
+}
+
+/// tauri-driver: `$TAURI_DRIVER`, else the one cargo installed.
+fn tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return p.into();
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+        });
+    let installed = cargo_home.join("bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}

@@ -1,0 +1,134 @@
+//! End to end: the real Strata desktop app (built with its UI embedded), driven through
+//! tauri-driver and WebKitWebDriver under Xvfb. Screenshots land in `target/e2e/`.
+//!
+//! Run with `make e2e` (it builds the app first). The app binary is `$STRATA_E2E_APP`, else
+//! `target/debug/strata-desktop`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use strata_system_tests::desktop::Desktop;
+use strata_system_tests::webdriver::{Session, CONTROL, ENTER};
+use strata_system_tests::{repo_root, target_dir};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn app_binary() -> PathBuf {
+    let path = std::env::var_os("STRATA_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/strata-desktop"));
+    assert!(
+        path.is_file(),
+        "{} does not exist. Build the app with its UI embedded first: `make e2e-app`.",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn app_opens_on_the_demo_project_with_palette_and_themes() {
+    let app = app_binary();
+    let work = tempfile::tempdir().unwrap();
+    let data_dir = work.path().join("strata-data");
+    let root = repo_root();
+    let desktop = Desktop::start(
+        work.path(),
+        &[("STRATA_DATA_DIR", &data_dir), ("STRATA_PROJECT", &root)],
+    )
+    .expect("starting Xvfb, D-Bus and tauri-driver");
+    let session =
+        Session::start(&desktop.driver_url, &app.display().to_string()).expect("starting the app");
+    let shots = target_dir().join("e2e");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // The window shows the demo project and the migration count the engine reads from disk.
+        let on_disk = strata_core::source::read_dir(&root.join("migrations"))
+            .unwrap()
+            .migrations
+            .len();
+        assert!(on_disk >= 12, "the demo project has {on_disk} migrations");
+        let count = session
+            .wait_text("[data-testid=migration-count]", WAIT, |t| !t.trim().is_empty())
+            .expect("the timeline shows a migration count (is the UI embedded? build with `make e2e-app`)");
+        assert_eq!(count.trim(), on_disk.to_string());
+        let name = session
+            .wait_text("[data-testid=project-name]", WAIT, |t| !t.is_empty())
+            .unwrap();
+        assert_eq!(name, "Strata demo shop");
+        assert_eq!(session.title().unwrap(), "Strata");
+        let strip = session
+            .wait_text("[data-testid=env-strip]", WAIT, |t| t.contains("SQLite"))
+            .unwrap();
+        assert!(
+            strip.to_lowercase().contains("development"),
+            "environment strip: {strip}"
+        );
+
+        // First run created the embedded database in the data folder.
+        let db = strata_project::paths::demo_database(&data_dir);
+        assert!(db.is_file(), "{} was not created", db.display());
+        std::fs::write(shots.join("timeline.png"), session.screenshot().unwrap()).unwrap();
+
+        // Ctrl+K opens the command palette; typing filters; Enter runs the command.
+        session.chord(&[CONTROL, "k"]).unwrap();
+        session
+            .wait_text("[data-testid=command-palette]", WAIT, |t| {
+                t.contains("Timeline")
+            })
+            .expect("palette opens on Ctrl+K");
+        let input = session.find("[data-testid=command-palette-input]").unwrap();
+        let before = session
+            .script("return document.documentElement.dataset.theme")
+            .unwrap();
+        let target = if before == "dark" { "light" } else { "dark" };
+        session
+            .type_into(&input, &format!("use {target} theme"))
+            .unwrap();
+        session.chord(&[ENTER]).unwrap();
+        let mut theme = before.clone();
+        for _ in 0..50 {
+            theme = session
+                .script("return document.documentElement.dataset.theme")
+                .unwrap();
+            if theme == target {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(
+            theme, target,
+            "the palette switched the theme from {before}"
+        );
+        assert!(
+            session.find("[data-testid=command-palette]").is_err(),
+            "the palette closes after running a command"
+        );
+        std::fs::write(
+            shots.join(format!("timeline-{target}.png")),
+            session.screenshot().unwrap(),
+        )
+        .unwrap();
+
+        // The navigation reaches the Connections screen, which shows the real embedded database.
+        session
+            .click(&session.find("[data-testid=nav-connections]").unwrap())
+            .unwrap();
+        let card = session
+            .wait_text("[data-testid=screen-connections]", WAIT, |t| {
+                t.contains("demo.sqlite3")
+            })
+            .unwrap();
+        assert!(card.contains("SQLite 3."), "connections screen: {card}");
+        desktop.screen_png(&shots.join("screen.png")).unwrap();
+    }));
+    if result.is_err() {
+        if let Ok(png) = session.screenshot() {
+            let _ = std::fs::write(shots.join("failure.png"), png);
+        }
+    }
+    session.close();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
