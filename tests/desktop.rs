@@ -85,8 +85,28 @@ fn wait_for(
 }
 
 impl Desktop {
-    /// Start the display, the bus and tauri-driver. `env` is passed to the app.
-    pub fn start(work: &Path, env: &[(&str, &Path)]) -> Result<Self, String> {
+    /// Start the display, the bus and tauri-driver. `env` is passed to the app. The bus and
+    /// tauri-driver (with WebKitWebDriver and the app) write their output to `logs/`.
+    pub fn start(work: &Path, logs: &Path, env: &[(&str, &Path)]) -> Result<Self, String> {
+        std::fs::create_dir_all(logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+        // One file per process for stdout and stderr together.
+        let log = |name: &str| -> Result<(Stdio, Stdio), String> {
+            let path = logs.join(name);
+            let file =
+                std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let copy = file
+                .try_clone()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok((Stdio::from(file), Stdio::from(copy)))
+        };
+        // Everything started on the bus (portals, a keyring daemon) gets a private home, so a
+        // test run never touches the real user's keyrings or settings.
+        let home: [(&str, PathBuf); 4] = [
+            ("HOME", work.to_owned()),
+            ("XDG_CONFIG_HOME", work.join("config")),
+            ("XDG_DATA_HOME", work.join("data")),
+            ("XDG_CACHE_HOME", work.join("cache")),
+        ];
         let display_no = (99..200)
             .find(|n| {
                 !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
@@ -105,16 +125,19 @@ impl Desktop {
             socket.exists()
         })?;
 
+        let (bus_out, bus_err) = log("dbus.log")?;
+        let (app_out, app_err) = log("app.log")?;
         let bus_path = work.join("bus");
         let bus_address = format!("unix:path={}", bus_path.display());
         let mut bus = Guard::spawn(
             "dbus-daemon",
-            Command::new("dbus-daemon").args([
-                "--session",
-                "--nofork",
-                "--nopidfile",
-                &format!("--address={bus_address}"),
-            ]),
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--nopidfile"])
+                .arg(format!("--address={bus_address}"))
+                .env("DISPLAY", &display)
+                .envs(home.iter().map(|(k, v)| (k, v)))
+                .stdout(bus_out)
+                .stderr(bus_err),
         )?;
         wait_for(
             "the D-Bus session bus",
@@ -134,11 +157,9 @@ impl Desktop {
         ])
         .env("DISPLAY", &display)
         .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
-        .env("HOME", work)
-        .env("XDG_CONFIG_HOME", work.join("config"))
-        .env("XDG_DATA_HOME", work.join("data"))
-        .env("XDG_CACHE_HOME", work.join("cache"))
-        .stdout(Stdio::null());
+        .envs(home.iter().map(|(k, v)| (k, v)))
+        .stdout(app_out)
+        .stderr(app_err);
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -94,7 +94,9 @@ impl Session {
             .ok_or(format!("{css}: {value}"))
     }
 
-    /// Wait until `css` matches an element whose text satisfies `ok`; returns that text.
+    /// Wait until `css` matches an element whose rendered text (`innerText`) satisfies `ok`;
+    /// returns that text. (WebKitWebDriver's own element-text call drops text inside
+    /// `overflow: hidden` boxes, which users do see.)
     pub fn wait_text(
         &self,
         css: &str,
@@ -104,13 +106,13 @@ impl Session {
         let started = Instant::now();
         let mut last = String::from("(no element)");
         while started.elapsed() < timeout {
-            if let Ok(el) = self.find(css) {
-                if let Ok(text) = self.text(&el) {
-                    if ok(&text) {
-                        return Ok(text);
-                    }
-                    last = text;
+            let script =
+                "const el = document.querySelector(arguments[0]); return el ? el.innerText : null;";
+            if let Ok(Value::String(text)) = self.script_with(script, json!([css])) {
+                if ok(&text) {
+                    return Ok(text);
                 }
+                last = text;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -154,7 +156,11 @@ impl Session {
     }
 
     pub fn script(&self, source: &str) -> Result<Value, String> {
-        self.post("/execute/sync", json!({"script": source, "args": []}))
+        self.script_with(source, json!([]))
+    }
+
+    pub fn script_with(&self, source: &str, args: Value) -> Result<Value, String> {
+        self.post("/execute/sync", json!({"script": source, "args": args}))
     }
 
     /// The page as the user sees it, as PNG bytes.

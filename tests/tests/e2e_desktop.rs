@@ -31,15 +31,16 @@ fn app_opens_on_the_demo_project_with_palette_and_themes() {
     let work = tempfile::tempdir().unwrap();
     let data_dir = work.path().join("strata-data");
     let root = repo_root();
+    let shots = target_dir().join("e2e");
     let desktop = Desktop::start(
         work.path(),
+        &shots,
         &[("STRATA_DATA_DIR", &data_dir), ("STRATA_PROJECT", &root)],
     )
     .expect("starting Xvfb, D-Bus and tauri-driver");
-    let session =
-        Session::start(&desktop.driver_url, &app.display().to_string()).expect("starting the app");
-    let shots = target_dir().join("e2e");
-    std::fs::create_dir_all(&shots).unwrap();
+    let logs = format!("the app's output is in {}", shots.join("app.log").display());
+    let session = Session::start(&desktop.driver_url, &app.display().to_string())
+        .unwrap_or_else(|e| panic!("starting the app: {e}; {logs}"));
 
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // The window shows the demo project and the migration count the engine reads from disk.
@@ -120,6 +121,9 @@ fn app_opens_on_the_demo_project_with_palette_and_themes() {
             })
             .unwrap();
         assert!(card.contains("SQLite 3."), "connections screen: {card}");
+        std::fs::write(shots.join("connections.png"), session.screenshot().unwrap()).unwrap();
+        // The X display repaints a moment after the DOM changes.
+        std::thread::sleep(Duration::from_millis(500));
         desktop.screen_png(&shots.join("screen.png")).unwrap();
     }));
     if result.is_err() {
@@ -129,6 +133,7 @@ fn app_opens_on_the_demo_project_with_palette_and_themes() {
     }
     session.close();
     if let Err(panic) = result {
+        eprintln!("{logs}");
         std::panic::resume_unwind(panic);
     }
 }

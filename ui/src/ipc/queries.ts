@@ -1,0 +1,24 @@
+/** TanStack Query hooks over the IPC client; the only place query keys are spelled. */
+import { useQuery } from "@tanstack/react-query";
+import { ipc } from "./client";
+
+export const queryKeys = {
+  appInfo: ["appInfo"] as const,
+  currentProject: ["currentProject"] as const,
+};
+
+export function useAppInfo() {
+  return useQuery({
+    queryKey: queryKeys.appInfo,
+    queryFn: ipc.appInfo,
+    // Versions and compiled-in engines cannot change while the app runs.
+    staleTime: Infinity,
+  });
+}
+
+export function useCurrentProject() {
+  return useQuery({
+    queryKey: queryKeys.currentProject,
+    queryFn: ipc.currentProject,
+  });
+}
