@@ -7,13 +7,21 @@ CARGO_FEATURES := --features strata-desktop/custom-protocol
 export STRATA_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export STRATA_TEST_MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
 
-.PHONY: run deps ui app e2e-app test test-rust test-ui lint bindings boundary e2e services
+.PHONY: run dev bundle deps ui app e2e-app test test-rust test-ui lint bindings boundary e2e services
 
 ## Set up and launch the desktop app on the demo project (embedded SQLite, no server needed).
 run: app
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 	  echo "error: no display to open the window on. Run it from a desktop session, or headless: xvfb-run -a dbus-run-session make run" >&2; exit 1; fi
 	./target/debug/strata-desktop
+
+## The app with the UI hot-reloading from Vite (the Tauri CLI reads ../tauri.conf.json via src-tauri/).
+dev: deps
+	cd ui && TAURI_APP_PATH=../src-tauri npm run tauri -- dev
+
+## Release build and the Linux packages (.deb, .rpm) under target/release/bundle/.
+bundle: deps
+	cd ui && TAURI_APP_PATH=../src-tauri npm run tauri -- build
 
 ## Set up and run every test: Rust, UI, bindings freshness, engine boundary, end to end.
 test: deps services lint test-ui test-rust boundary e2e
