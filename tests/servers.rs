@@ -121,3 +121,40 @@ impl Drop for ScratchDatabase {
         }
     }
 }
+
+/// A database of each engine for one test: a scratch database on PostgreSQL and MariaDB, a
+/// fresh file for SQLite. Dropped (or deleted) with the value.
+pub enum TestTarget {
+    Server(ScratchDatabase),
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: String,
+    },
+}
+
+impl TestTarget {
+    pub async fn create(kind: DatabaseKind) -> Self {
+        match kind {
+            DatabaseKind::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite:{}", dir.path().join("test.sqlite3").display());
+                Self::Sqlite { _dir: dir, url }
+            }
+            _ => Self::Server(ScratchDatabase::create(kind).await),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Server(db) => &db.url,
+            Self::Sqlite { url, .. } => url,
+        }
+    }
+}
+
+/// Every engine, in the order tests run them.
+pub const ALL_KINDS: [DatabaseKind; 3] = [
+    DatabaseKind::Sqlite,
+    DatabaseKind::Postgres,
+    DatabaseKind::Mysql,
+];

@@ -1,8 +1,12 @@
 //! Strata's engine: it reads migration sources and talks to databases. It never learns that it
 //! runs inside a GUI; the desktop app and the `strata` CLI are two hosts of the same code.
 
+pub mod clock;
 pub mod dialect;
 pub mod driver;
+pub mod executor;
+pub mod history;
+pub mod lock;
 pub mod source;
 
 pub use dialect::{DatabaseKind, EngineSupport};

@@ -8,6 +8,13 @@ use serde::Serialize;
 
 use crate::dialect::DatabaseKind;
 
+pub mod mysql;
+pub mod postgres;
+pub mod session;
+pub mod sqlite;
+
+pub use session::{HistoryError, Session};
+
 /// What a database said about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -202,6 +209,41 @@ pub async fn ensure_sqlite_file(path: &Path) -> Result<SqliteFile, ConnectError>
             latency_ms: elapsed_ms(started),
         },
     })
+}
+
+/// Where in its file a failed statement went wrong, and the server's message: PostgreSQL
+/// reports a character position inside the statement, mapped here to a file line and column;
+/// other servers point at the statement's start.
+pub fn locate_error(
+    err: &sqlx::Error,
+    stmt: &crate::executor::StepStatement,
+) -> (u32, u32, String) {
+    let Some(db) = err.as_database_error() else {
+        return (stmt.line, stmt.column, err.to_string());
+    };
+    let mut message = db.message().to_owned();
+    if let Some(code) = db.code() {
+        message = format!("{message} (SQLSTATE {code})");
+    }
+    #[cfg(feature = "postgres")]
+    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        if let Some(detail) = pg.detail() {
+            message = format!("{message}; {detail}");
+        }
+        if let Some(hint) = pg.hint() {
+            message = format!("{message}; hint: {hint}");
+        }
+        if let Some(sqlx::postgres::PgErrorPosition::Original(pos)) = pg.position() {
+            let before: String = stmt.sql.chars().take(pos.saturating_sub(1)).collect();
+            let newlines = before.matches('\n').count() as u32;
+            let column = match before.rfind('\n') {
+                Some(nl) => before[nl + 1..].chars().count() as u32 + 1,
+                None => stmt.column + before.chars().count() as u32,
+            };
+            return (stmt.line + newlines, column, message);
+        }
+    }
+    (stmt.line, stmt.column, message)
 }
 
 #[cfg(test)]

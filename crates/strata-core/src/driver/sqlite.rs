@@ -1,0 +1,51 @@
+//! SQLite: the history tables' DDL. There is no server to hold a lock: each migration runs
+//! in a `BEGIN IMMEDIATE` write transaction that first re-checks the history, so concurrent
+//! runs serialise and apply each migration once, and a killed process's transaction is
+//! rolled back by SQLite itself.
+
+pub const CREATE_HISTORY: &str = r#"
+CREATE TABLE IF NOT EXISTS strata_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS strata_migrations (
+    version TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    up_sql TEXT NOT NULL,
+    down_sql TEXT,
+    applied_at TEXT NOT NULL,
+    applied_by TEXT NOT NULL,
+    execution_ms INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    statements_total INTEGER NOT NULL,
+    statements_committed INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS strata_events (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version TEXT,
+    name TEXT,
+    outcome TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    error TEXT,
+    detail TEXT,
+    actor TEXT NOT NULL
+);
+INSERT OR IGNORE INTO strata_meta (key, value) VALUES ('history_format', '1');
+"#;
+
+pub const HISTORY_EXISTS: &str =
+    "SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'strata_migrations'";
+pub const READ_FORMAT: &str = "SELECT value FROM strata_meta WHERE key = 'history_format'";
+pub const READ_HISTORY: &str = "SELECT version, name, checksum, up_sql, down_sql, applied_at, applied_by, execution_ms, state, statements_total, statements_committed FROM strata_migrations";
+pub const INSERT_APPLIED: &str = "INSERT INTO strata_migrations (version, name, checksum, up_sql, down_sql, applied_at, applied_by, execution_ms, state, statements_total, statements_committed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+pub const UPDATE_PROGRESS: &str = "UPDATE strata_migrations SET statements_committed = $1, state = $2, execution_ms = $3 WHERE version = $4";
+pub const DELETE_APPLIED: &str = "DELETE FROM strata_migrations WHERE version = $1";
+pub const INSERT_EVENT: &str = "INSERT INTO strata_events (run_id, at, kind, version, name, outcome, duration_ms, error, detail, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+pub const IS_APPLIED: &str = "SELECT COUNT(*) FROM strata_migrations WHERE version = $1";
+/// Takes the database's write lock now, not at the first write, so two runs cannot both
+/// read "not applied" and then race.
+pub const BEGIN_EXCLUSIVE: &str = "BEGIN IMMEDIATE";
