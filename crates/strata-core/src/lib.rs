@@ -7,6 +7,7 @@ pub mod driver;
 pub mod executor;
 pub mod history;
 pub mod lock;
+pub mod plan;
 pub mod source;
 
 pub use dialect::{DatabaseKind, EngineSupport};
