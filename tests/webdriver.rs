@@ -159,6 +159,11 @@ impl Session {
         self.script_with(source, json!([]))
     }
 
+    /// Run an async script: it calls `arguments[arguments.length - 1]` with its result.
+    pub fn script_async(&self, source: &str) -> Result<Value, String> {
+        self.post("/execute/async", json!({"script": source, "args": []}))
+    }
+
     pub fn script_with(&self, source: &str, args: Value) -> Result<Value, String> {
         self.post("/execute/sync", json!({"script": source, "args": args}))
     }
