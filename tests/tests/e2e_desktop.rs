@@ -44,7 +44,7 @@ fn app_opens_on_the_demo_project_with_palette_and_themes() {
 
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // The window shows the demo project and the migration count the engine reads from disk.
-        let on_disk = strata_core::source::read_dir(&root.join("migrations"))
+        let on_disk = strata_core::source::read_dir(&root.join("migrations"), None)
             .unwrap()
             .migrations
             .len();

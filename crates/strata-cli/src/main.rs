@@ -39,6 +39,11 @@ enum Command {
     Engines,
     /// List the project's migrations in apply order.
     List,
+    /// Create a new migration: an up and a down file with a fresh version.
+    New {
+        /// What the migration does, e.g. "add phone to users" (becomes add_phone_to_users).
+        name: String,
+    },
     /// Connect to a database and print its engine, server version and connect time.
     Ping {
         /// postgres://…, mysql://… (also MariaDB) or sqlite:path
@@ -101,10 +106,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&set.migrations)?);
             } else {
                 println!(
-                    "{}: {} migrations in {}",
+                    "{}: {} migrations in {} ({} layout)",
                     project.name,
                     set.migrations.len(),
-                    set.dir.display()
+                    set.dir.display(),
+                    set.layout
                 );
                 for m in &set.migrations {
                     let down = if m.is_reversible() {
@@ -114,6 +120,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     };
                     println!("{}  {}{}", m.version, m.name, down);
                 }
+                for note in set.notes() {
+                    eprintln!("note: {note}");
+                }
+            }
+        }
+        Command::New { name } => {
+            let project = Project::open(&cli.project)?;
+            let created = project.new_migration(&name, std::time::SystemTime::now())?;
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&created)?);
+            } else {
+                println!("created {}", created.up_path.display());
+                println!("created {}", created.down_path.display());
             }
         }
         Command::Ping { url, timeout } => {

@@ -88,6 +88,90 @@ fn a_bad_migration_file_name_is_named() {
 }
 
 #[test]
+fn new_creates_a_migration_that_list_then_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("strata.toml"),
+        "[project]\nname = \"Shop\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("migrations")).unwrap();
+    let root = dir.path().to_str().unwrap();
+    let out = strata(&["-p", root, "new", "Add phone to users", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let version = created["version"].as_str().unwrap().to_owned();
+    assert_eq!(version.len(), 14, "a UTC timestamp: {version}");
+    assert_eq!(created["name"], "add_phone_to_users");
+    for key in ["upPath", "downPath"] {
+        let path = created[key].as_str().unwrap();
+        assert!(Path::new(path).is_file(), "{path}");
+    }
+
+    let out = strata(&["-p", root, "new", "second"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("created "), "{}", stdout(&out));
+
+    let out = strata(&["-p", root, "list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Shop: 2 migrations in ") && text.contains("(strata layout)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{version}  add_phone_to_users\n")),
+        "{text}"
+    );
+    // The new parts hold only a comment: each is a no-op until written, and list says so.
+    assert_eq!(
+        stderr(&out).matches("note: ").count(),
+        4,
+        "{}",
+        stderr(&out)
+    );
+
+    let out = strata(&["-p", root, "new", "???"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is not usable as a migration name"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn list_reads_the_layout_set_in_strata_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("strata.toml"),
+        "[project]\nlayout = \"flyway\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("migrations")).unwrap();
+    for (name, sql) in [
+        ("V1.10__c.sql", "select 3;"),
+        ("V1.2__b.sql", "select 2;"),
+        ("V1__a.sql", "select 1;"),
+        ("R__views.sql", "select 4;"),
+    ] {
+        std::fs::write(dir.path().join("migrations").join(name), sql).unwrap();
+    }
+    let out = strata(&["-p", dir.path().to_str().unwrap(), "list", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let versions: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["1", "1.2", "1.10", "R__views"]);
+    assert_eq!(list[3]["kind"], "repeatable");
+    assert_eq!(list[0]["checksum"].as_str().unwrap().len(), 64);
+}
+
+#[test]
 fn ping_reports_sqlite_and_a_missing_file() {
     let dir = tempfile::tempdir().unwrap();
     let missing = format!("sqlite:{}", dir.path().join("nope.sqlite3").display());

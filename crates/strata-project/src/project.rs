@@ -27,6 +27,9 @@ pub struct ProjectSection {
     pub migrations: Option<PathBuf>,
     /// The seeds folder, relative to the project root; defaults to `seeds`.
     pub seeds: Option<PathBuf>,
+    /// The migrations folder's layout (`strata`, `sqlx`, `golang-migrate`, `dbmate`, `flyway`,
+    /// `diesel`); detected from the files when absent.
+    pub layout: Option<strata_core::Layout>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,9 +109,25 @@ impl Project {
         })
     }
 
-    /// Read the project's migrations folder.
+    /// Read the project's migrations folder, in the layout `strata.toml` sets or the one its
+    /// files show.
     pub fn migrations(&self) -> Result<strata_core::MigrationSet, strata_core::SourceError> {
-        strata_core::source::read_dir(&self.migrations_dir)
+        strata_core::source::read_dir(&self.migrations_dir, self.settings.project.layout)
+    }
+
+    /// Create a new migration's up and down files with a fresh version (`strata new`, and the
+    /// app's "New migration").
+    pub fn new_migration(
+        &self,
+        name: &str,
+        now: std::time::SystemTime,
+    ) -> Result<strata_core::source::NewMigration, strata_core::SourceError> {
+        strata_core::source::new_migration(
+            &self.migrations_dir,
+            self.settings.project.layout,
+            name,
+            now,
+        )
     }
 }
 
@@ -169,6 +188,44 @@ mod tests {
         let err = Project::open(root.path()).unwrap_err().to_string();
         assert!(
             err.contains("strata.toml: line 3: unknown field `migratoins`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_layout_is_read_from_settings() {
+        let root = project("[project]\nlayout = \"flyway\"\n", &["migrations"]);
+        std::fs::write(root.path().join("migrations/1_a.up.sql"), "select 1;").unwrap();
+        let p = Project::open(root.path()).unwrap();
+        assert_eq!(p.settings.project.layout, Some(strata_core::Layout::Flyway));
+        // Read as Flyway, Strata's file name is an error; detected, it is fine.
+        let err = p.migrations().unwrap_err().to_string();
+        assert!(
+            err.contains("1_a.up.sql") && err.contains("flyway layout"),
+            "{err}"
+        );
+        let root = project("[project]\nlayout = \"golang-migrate\"\n", &["migrations"]);
+        let p = Project::open(root.path()).unwrap();
+        assert_eq!(
+            p.settings.project.layout,
+            Some(strata_core::Layout::GolangMigrate)
+        );
+        assert_eq!(
+            p.migrations().unwrap().layout,
+            strata_core::Layout::GolangMigrate
+        );
+        let root = project("", &["migrations"]);
+        let p = Project::open(root.path()).unwrap();
+        assert_eq!(p.migrations().unwrap().layout, strata_core::Layout::Strata);
+
+        let root = project(
+            "[project]\nname = \"Shop\"\nlayout = \"flywya\"\n",
+            &["migrations"],
+        );
+        let err = Project::open(root.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("strata.toml: line 3: unknown variant `flywya`, expected one of")
+                && err.contains("`golang-migrate`"),
             "{err}"
         );
     }

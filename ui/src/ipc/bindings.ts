@@ -57,14 +57,36 @@ export type IpcErrorCode =
 
 /**  One migration found on disk. */
 export type Migration = {
-	/**  The version as written in the file name (digits, leading zeros kept). */
+	/**
+	 *  The version as written (leading zeros kept; Diesel's without dashes; `R__<description>`
+	 *  for a repeatable, which has none).
+	 */
 	version: string,
 	/**  The name part of the file name, e.g. `create_users`. */
 	name: string,
+	kind: MigrationKind,
 	upPath: string,
 	/**  The down part; absent when the migration cannot be rolled back. */
 	downPath: string | null,
+	/**  `-- strata:description` of the up part. */
+	description: string | null,
+	/**  `-- strata:author` of the up part. */
+	author: string | null,
+	/**  `-- strata:requires` of the up part: versions that must be applied before this one. */
+	requires: string[],
+	/**  The up part runs outside a transaction. */
+	noTransaction: boolean,
+	/**  Hex SHA-256 of the up part's text, line endings and byte-order mark normalised. */
+	checksum: string,
+	downChecksum: string | null,
+	notes: SourceNote[],
 };
+
+/**
+ *  Whether a migration is applied once (versioned) or again whenever its checksum changes
+ *  (a Flyway repeatable, `R__…`, applied after all versioned migrations).
+ */
+export type MigrationKind = "versioned" | "repeatable";
 
 /**  The database a project is shown against. */
 export type ProjectDatabase = {
@@ -92,6 +114,13 @@ export type ServerInfo = {
 	serverVersion: string,
 	/**  Time to connect and read the version, in milliseconds. */
 	latencyMs: number,
+};
+
+/**  A non-fatal finding about a migration, e.g. a part that does nothing. */
+export type SourceNote = {
+	path: string,
+	line: number | null,
+	message: string,
 };
 
 /* Tauri Specta runtime */

@@ -7,6 +7,14 @@ export function migration(version: string, name: string, withDown = true): Migra
     name,
     upPath: `/home/dev/shop/migrations/${version}_${name}.up.sql`,
     downPath: withDown ? `/home/dev/shop/migrations/${version}_${name}.down.sql` : null,
+    kind: "versioned",
+    description: null,
+    author: null,
+    requires: [],
+    noTransaction: false,
+    checksum: "0".repeat(64),
+    downChecksum: withDown ? "0".repeat(64) : null,
+    notes: [],
   };
 }
 
