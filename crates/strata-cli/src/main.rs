@@ -10,6 +10,8 @@ use clap::{Parser, Subcommand};
 use strata_core::dialect::supported_engines;
 use strata_project::Project;
 
+mod db;
+
 #[derive(Parser)]
 #[command(
     name = "strata",
@@ -43,6 +45,37 @@ enum Command {
     New {
         /// What the migration does, e.g. "add phone to users" (becomes add_phone_to_users).
         name: String,
+    },
+    /// Show every migration's state in the database: applied, pending, modified, out of order…
+    Status {
+        #[command(flatten)]
+        db: db::DbArgs,
+    },
+    /// Show what `up` would run, with its SQL and transaction mode; change nothing.
+    Plan {
+        #[command(flatten)]
+        db: db::DbArgs,
+        #[command(flatten)]
+        up: db::UpArgs,
+    },
+    /// Apply pending migrations.
+    Up {
+        #[command(flatten)]
+        db: db::DbArgs,
+        #[command(flatten)]
+        up: db::UpArgs,
+    },
+    /// Roll back applied migrations with the down SQL stored when they were applied.
+    Down {
+        #[command(flatten)]
+        db: db::DbArgs,
+        #[command(flatten)]
+        down: db::DownArgs,
+    },
+    /// Roll back the newest applied migration and apply it again.
+    Redo {
+        #[command(flatten)]
+        db: db::DbArgs,
     },
     /// Connect to a database and print its engine, server version and connect time.
     Ping {
@@ -80,6 +113,16 @@ fn explain(e: &anyhow::Error) -> String {
         }
     }
     text
+}
+
+/// The project's migrations, read and checked.
+fn migrations(project: &std::path::Path) -> anyhow::Result<strata_core::MigrationSet> {
+    let project = Project::open(project)?;
+    let set = project.migrations()?;
+    for note in set.notes() {
+        eprintln!("note: {note}");
+    }
+    Ok(set)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -135,6 +178,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("created {}", created.down_path.display());
             }
         }
+        Command::Status { db } => db::status(&migrations(&cli.project)?, &db, cli.json)?,
+        Command::Plan { db, up } => db::plan(&migrations(&cli.project)?, &db, &up, cli.json)?,
+        Command::Up { db, up } => db::up(&migrations(&cli.project)?, &db, &up, cli.json)?,
+        Command::Down { db, down } => db::down(&migrations(&cli.project)?, &db, &down, cli.json)?,
+        Command::Redo { db } => db::redo(&migrations(&cli.project)?, &db, cli.json)?,
         Command::Ping { url, timeout } => {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

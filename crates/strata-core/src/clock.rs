@@ -42,8 +42,27 @@ pub fn actor() -> String {
     let user = ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .or_else(unix_user)
         .unwrap_or_else(|| "unknown".to_owned());
     format!("{user}@{}", host())
+}
+
+/// The account name of this process's user from `/etc/passwd` (services and containers
+/// often run without `$USER`).
+fn unix_user() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|l| {
+        let mut f = l.split(':');
+        let name = f.next()?;
+        (f.nth(1)? == uid).then(|| name.to_owned())
+    })
 }
 
 /// This machine's host name.

@@ -5,6 +5,7 @@ pub mod checksum;
 pub mod clock;
 pub mod dialect;
 pub mod driver;
+pub mod engine;
 pub mod executor;
 pub mod history;
 pub mod lock;

@@ -1,0 +1,252 @@
+//! The subcommands that talk to a database: status, plan, up, down, redo. Each is a call into
+//! `strata_core::engine`; this file only reads arguments and prints.
+
+use std::time::Duration;
+
+use clap::Args;
+use strata_core::engine::{self, EngineError, RunOptions, RunReport, StatusReport};
+use strata_core::executor::{Direction, Progress};
+use strata_core::plan::{MigrationState, Target};
+use strata_core::source::MigrationSet;
+
+/// Where and how to connect.
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// The database: postgres://…, mysql://… (also MariaDB) or sqlite:path.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub url: String,
+    /// Seconds to wait for another run's migration lock.
+    #[arg(long, default_value_t = 60)]
+    pub lock_timeout: u64,
+}
+
+#[derive(Args, Clone, Default)]
+pub struct UpArgs {
+    /// Apply up to and including this version (default: all pending).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Also apply pending migrations older than the newest applied one.
+    #[arg(long)]
+    pub allow_out_of_order: bool,
+    /// Print the plan and its SQL; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Args, Clone, Default)]
+pub struct DownArgs {
+    /// Roll back every migration newer than this version (it stays applied).
+    #[arg(long, conflicts_with_all = ["steps", "all"])]
+    pub to: Option<String>,
+    /// Roll back this many of the newest applied migrations (default 1).
+    #[arg(long, conflicts_with = "all")]
+    pub steps: Option<usize>,
+    /// Roll back everything.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the plan and its SQL; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+}
+
+pub fn status(set: &MigrationSet, db: &DbArgs, json: bool) -> Result<(), EngineError> {
+    let report = runtime().block_on(engine::status(&db.url, set, Duration::from_secs(15)))?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("status serialises")
+        );
+    } else {
+        print_status(&report);
+    }
+    Ok(())
+}
+
+fn state_word(s: MigrationState) -> &'static str {
+    match s {
+        MigrationState::Pending => "pending",
+        MigrationState::OutOfOrder => "out of order",
+        MigrationState::Applied => "applied",
+        MigrationState::Modified => "modified",
+        MigrationState::MissingFile => "missing file",
+        MigrationState::Partial => "partial",
+        MigrationState::PartialRollback => "partial rollback",
+    }
+}
+
+fn print_status(report: &StatusReport) {
+    println!("{} ({})", report.target, report.kind);
+    for e in &report.entries {
+        let when = e
+            .applied
+            .as_ref()
+            .map(|a| format!("  {} by {}", a.applied_at, a.applied_by))
+            .unwrap_or_default();
+        println!(
+            "{:<16} {:<16} {}{}",
+            e.version,
+            state_word(e.state),
+            e.name,
+            when
+        );
+    }
+    let applied = report.count(MigrationState::Applied)
+        + report.count(MigrationState::Modified)
+        + report.count(MigrationState::MissingFile);
+    let pending = report.count(MigrationState::Pending) + report.count(MigrationState::OutOfOrder);
+    println!("{applied} applied, {pending} pending");
+    for (state, hint) in [
+        (MigrationState::OutOfOrder, "older than the newest applied migration: `strata up --allow-out-of-order` applies them"),
+        (MigrationState::Modified, "changed since applied: restore the file or `strata repair <version>`"),
+        (MigrationState::Partial, "partially applied: resolve before going on"),
+    ] {
+        let n = report.count(state);
+        if n > 0 {
+            println!("{n} {}: {hint}", state_word(state));
+        }
+    }
+}
+
+fn version(
+    set: &MigrationSet,
+    text: &Option<String>,
+) -> Result<Option<strata_core::Version>, EngineError> {
+    text.as_deref()
+        .map(|t| engine::parse_version(set, t))
+        .transpose()
+}
+
+pub fn up(set: &MigrationSet, db: &DbArgs, args: &UpArgs, json: bool) -> Result<(), EngineError> {
+    let target = match version(set, &args.to)? {
+        Some(v) => Target::UpTo(v),
+        None => Target::Latest,
+    };
+    let mut options = RunOptions::new(target);
+    options.allow_out_of_order = args.allow_out_of_order;
+    options.dry_run = args.dry_run;
+    execute(set, db, options, json)
+}
+
+pub fn down(
+    set: &MigrationSet,
+    db: &DbArgs,
+    args: &DownArgs,
+    json: bool,
+) -> Result<(), EngineError> {
+    let target = if args.all {
+        Target::Zero
+    } else if let Some(v) = version(set, &args.to)? {
+        Target::DownTo(v)
+    } else {
+        Target::DownSteps(args.steps.unwrap_or(1))
+    };
+    let mut options = RunOptions::new(target);
+    options.dry_run = args.dry_run;
+    execute(set, db, options, json)
+}
+
+pub fn redo(set: &MigrationSet, db: &DbArgs, json: bool) -> Result<(), EngineError> {
+    execute(set, db, RunOptions::new(Target::Redo), json)
+}
+
+pub fn plan(set: &MigrationSet, db: &DbArgs, args: &UpArgs, json: bool) -> Result<(), EngineError> {
+    up(
+        set,
+        db,
+        &UpArgs {
+            dry_run: true,
+            ..args.clone()
+        },
+        json,
+    )
+}
+
+fn execute(
+    set: &MigrationSet,
+    db: &DbArgs,
+    mut options: RunOptions,
+    json: bool,
+) -> Result<(), EngineError> {
+    options.lock_timeout = Duration::from_secs(db.lock_timeout);
+    let progress = |p: Progress| {
+        if json {
+            return;
+        }
+        match p {
+            Progress::StepStarted {
+                version,
+                name,
+                direction,
+                ..
+            } => {
+                let arrow = if direction == Direction::Up {
+                    "up  "
+                } else {
+                    "down"
+                };
+                eprint!("{arrow} {version} {name} … ");
+            }
+            Progress::StepFinished { ms, .. } => eprintln!("ok ({ms:.0} ms)"),
+            _ => {}
+        }
+    };
+    let waiting = |h: Option<&strata_core::lock::LockHolder>| match h {
+        Some(h) => eprintln!("waiting for the migration lock held by {h}"),
+        None => eprintln!("waiting for the migration lock"),
+    };
+    let result = runtime().block_on(engine::run(&db.url, set, &options, progress, waiting));
+    if result.is_err() && !json {
+        eprintln!("failed");
+    }
+    let report = result?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("reports serialise")
+        );
+    } else {
+        print_report(&report);
+    }
+    Ok(())
+}
+
+fn print_report(report: &RunReport) {
+    if report.dry_run {
+        println!("plan for {} (dry run: nothing was changed)", report.target);
+        for s in &report.steps {
+            let dir = if s.direction == Direction::Up {
+                "apply"
+            } else {
+                "roll back"
+            };
+            let mode = if s.transactional {
+                "in one transaction"
+            } else {
+                "statement by statement, no transaction"
+            };
+            println!("\n{dir} {} {} ({mode})", s.version, s.name);
+            for note in &s.notes {
+                println!("  note: {note}");
+            }
+            for (i, sql) in s.statements.iter().enumerate() {
+                println!("  [{}] {}", i + 1, sql.trim().replace('\n', "\n      "));
+            }
+        }
+    }
+    if report.steps.is_empty() {
+        println!("nothing to do: {} is up to date", report.target);
+    } else if !report.dry_run {
+        println!(
+            "{} migration step(s) done in {:.0} ms",
+            report.steps.len(),
+            report.duration_ms
+        );
+    }
+}

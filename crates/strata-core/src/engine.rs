@@ -1,0 +1,376 @@
+//! The engine's front door, used alike by the app and the CLI: status, plan, run, baseline
+//! and repair of a project's migrations against one database. It connects, takes the lock,
+//! reads the history, plans (pure) and executes; it holds no state between calls.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::dialect::DatabaseKind;
+use crate::driver::{ConnectError, HistoryError, Session};
+use crate::executor::{Direction, Executor, Progress, RunError, Step, StepStatement};
+use crate::history::AppliedMigration;
+use crate::lock::{LockError, LockHolder, MigrationLock};
+use crate::plan::{self, Local, MigrationState, PlanError, PlanOptions, Target};
+use crate::source::{Migration, MigrationSet, Version};
+use crate::split::{self, Finding};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error(transparent)]
+    History(#[from] HistoryError),
+    #[error(transparent)]
+    Lock(Box<LockError>),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Run(Box<RunError>),
+    #[error("version {version} is not a {layout} version: {reason}")]
+    BadVersion {
+        version: String,
+        layout: &'static str,
+        reason: String,
+    },
+}
+
+impl From<LockError> for EngineError {
+    fn from(e: LockError) -> Self {
+        Self::Lock(Box::new(e))
+    }
+}
+
+impl From<RunError> for EngineError {
+    fn from(e: RunError) -> Self {
+        Self::Run(Box::new(e))
+    }
+}
+
+/// One migration's line in a status report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct StatusEntry {
+    pub version: String,
+    pub name: String,
+    pub state: MigrationState,
+    /// The history row, when applied (or partially applied).
+    pub applied: Option<AppliedMigration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct StatusReport {
+    /// The database, password redacted.
+    pub target: String,
+    pub kind: DatabaseKind,
+    pub entries: Vec<StatusEntry>,
+}
+
+impl StatusReport {
+    pub fn count(&self, state: MigrationState) -> usize {
+        self.entries.iter().filter(|e| e.state == state).count()
+    }
+}
+
+/// How a run goes.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub target: Target<Version>,
+    pub allow_out_of_order: bool,
+    /// Plan and show the SQL, touch nothing.
+    pub dry_run: bool,
+    /// How long to wait for another run's lock.
+    pub lock_timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+impl RunOptions {
+    pub fn new(target: Target<Version>) -> Self {
+        Self {
+            target,
+            allow_out_of_order: false,
+            dry_run: false,
+            lock_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// A step of a plan as shown before it runs (and as a dry run prints it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedRun {
+    pub version: String,
+    pub name: String,
+    pub direction: Direction,
+    /// Statements and history row commit together.
+    pub transactional: bool,
+    pub statements: Vec<String>,
+    /// Why it runs outside a transaction, risks, and other things to know before running.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RunReport {
+    pub target: String,
+    pub dry_run: bool,
+    pub steps: Vec<PlannedRun>,
+    pub run_id: Option<String>,
+    pub duration_ms: f64,
+}
+
+fn parse_history_version(set: &MigrationSet, raw: &str) -> Option<Version> {
+    match raw.strip_prefix("R__") {
+        Some(description) => Some(Version::repeatable(description)),
+        None => Version::parse(set.layout, raw).ok(),
+    }
+}
+
+fn locals(set: &MigrationSet) -> Vec<Local<Version>> {
+    set.migrations
+        .iter()
+        .map(|m| Local {
+            version: m.version.clone(),
+            raw: m.version.as_str().to_owned(),
+            name: m.name.clone(),
+            checksum: m.checksum.clone(),
+            reversible: m.is_reversible(),
+        })
+        .collect()
+}
+
+fn entries(set: &MigrationSet, history: &[AppliedMigration]) -> Vec<StatusEntry> {
+    let locals = locals(set);
+    plan::status(&locals, history, |raw| parse_history_version(set, raw))
+        .into_iter()
+        .map(|r| StatusEntry {
+            version: r.raw,
+            name: r.name,
+            state: r.state,
+            applied: r.applied.cloned(),
+        })
+        .collect()
+}
+
+/// Read a version given by a user (`--to`, `baseline V`) in the project's layout.
+pub fn parse_version(set: &MigrationSet, text: &str) -> Result<Version, EngineError> {
+    Version::parse(set.layout, text).map_err(|reason| EngineError::BadVersion {
+        version: text.to_owned(),
+        layout: set.layout.as_str(),
+        reason,
+    })
+}
+
+/// Every migration's state in the database at `url`. Reading never creates anything.
+pub async fn status(
+    url: &str,
+    set: &MigrationSet,
+    timeout: Duration,
+) -> Result<StatusReport, EngineError> {
+    let mut session = Session::connect(url, timeout).await?;
+    let history = session.read_history().await?;
+    let report = StatusReport {
+        target: session.target.clone(),
+        kind: session.kind(),
+        entries: entries(set, &history),
+    };
+    session.close().await;
+    Ok(report)
+}
+
+/// The statements of one part, split by the dialect's rules, with file positions; and
+/// whether it must run outside a transaction, and why.
+fn statements(
+    sql: &str,
+    first_line: u32,
+    dialect: DatabaseKind,
+) -> (Vec<StepStatement>, Vec<Finding>) {
+    let split = split::split(sql, dialect);
+    let findings = split::analyze_split(sql, &split, dialect)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect();
+    let statements = split
+        .statements()
+        .map(|c| StepStatement {
+            sql: c.exec_text(sql).to_owned(),
+            line: c.line + first_line - 1,
+            column: c.column,
+        })
+        .collect();
+    (statements, findings)
+}
+
+fn build_step(
+    direction: Direction,
+    m: Option<&Migration>,
+    a: Option<&AppliedMigration>,
+    dialect: DatabaseKind,
+) -> (Step, PlannedRun) {
+    let (version, name) = match (m, a) {
+        (Some(m), _) => (m.version.as_str().to_owned(), m.name.clone()),
+        (None, Some(a)) => (a.version.clone(), a.name.clone()),
+        (None, None) => unreachable!("a planned step has a file or a history row"),
+    };
+    let mut notes = Vec::new();
+    let (sql, first_line, file, directive) = match direction {
+        Direction::Up => {
+            let m = m.expect("an up step has its file");
+            (
+                m.up.sql.clone(),
+                m.up.first_line,
+                m.up.path.clone(),
+                m.up.no_transaction,
+            )
+        }
+        Direction::Down => {
+            let a = a.expect("a down step has its history row");
+            // The down SQL stored at apply time: the file may have been edited or deleted since.
+            let stored = a.down_sql.clone().unwrap_or_default();
+            if let Some(part) = m.and_then(|m| m.down.as_ref()) {
+                if crate::checksum::sha256_normalized(&part.sql)
+                    != crate::checksum::sha256_normalized(&stored)
+                {
+                    notes.push(format!("{} differs from the down SQL stored when {version} was applied; the stored SQL runs.", part.path.display()));
+                }
+            }
+            let file = m
+                .and_then(|m| m.down.as_ref())
+                .map(|p| p.path.clone())
+                .unwrap_or_else(|| format!("strata_migrations[{version}].down_sql").into());
+            let directive = m
+                .and_then(|m| m.down.as_ref())
+                .is_some_and(|p| p.no_transaction);
+            (stored, 1, file, directive)
+        }
+    };
+    let (stmts, findings) = statements(&sql, first_line, dialect);
+    let mut transactional = !directive;
+    for f in &findings {
+        if matches!(
+            f,
+            Finding::CannotRunInTransaction { .. } | Finding::TransactionControl { .. }
+        ) && transactional
+        {
+            transactional = false;
+            notes.push(format!("runs outside a transaction: {f}"));
+        } else if !matches!(f, Finding::ImplicitCommit { .. }) {
+            notes.push(f.to_string());
+        }
+    }
+    if dialect == DatabaseKind::Mysql && stmts.len() > 1 {
+        notes.push(
+            "MySQL/MariaDB commit DDL implicitly: each statement is journaled as it commits."
+                .into(),
+        );
+    }
+    let planned = PlannedRun {
+        version: version.clone(),
+        name: name.clone(),
+        direction,
+        transactional: transactional && dialect != DatabaseKind::Mysql,
+        statements: stmts.iter().map(|s| s.sql.clone()).collect(),
+        notes,
+    };
+    let step = Step {
+        direction,
+        version,
+        name,
+        checksum: m.map(|m| m.checksum.clone()).unwrap_or_default(),
+        file,
+        statements: stmts,
+        up_sql: m.map(|m| m.up.sql.clone()).unwrap_or_default(),
+        down_sql: m.and_then(|m| m.down.as_ref().map(|d| d.sql.clone())),
+        transactional,
+    };
+    (step, planned)
+}
+
+/// Plan against the database and, unless it is a dry run, execute under the migration lock.
+/// `waiting` hears once who holds the lock when another run has it.
+pub async fn run(
+    url: &str,
+    set: &MigrationSet,
+    options: &RunOptions,
+    progress: impl FnMut(Progress) + Send,
+    waiting: impl FnMut(Option<&LockHolder>),
+) -> Result<RunReport, EngineError> {
+    let started = Instant::now();
+    let lock = if options.dry_run {
+        None
+    } else {
+        Some(MigrationLock::acquire(url, options.lock_timeout, waiting).await?)
+    };
+    let result = plan_and_run(url, set, options, progress).await;
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    let (target, steps, run_id) = result?;
+    Ok(RunReport {
+        target,
+        dry_run: options.dry_run,
+        steps,
+        run_id,
+        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
+async fn plan_and_run(
+    url: &str,
+    set: &MigrationSet,
+    options: &RunOptions,
+    progress: impl FnMut(Progress) + Send,
+) -> Result<(String, Vec<PlannedRun>, Option<String>), EngineError> {
+    let mut session = Session::connect(url, options.connect_timeout).await?;
+    if !options.dry_run {
+        session.ensure_history().await?;
+    }
+    let history = session.read_history().await?;
+    let locals = locals(set);
+    let rows = plan::status(&locals, &history, |raw| parse_history_version(set, raw));
+    let planned = plan::plan(
+        &rows,
+        &options.target,
+        PlanOptions {
+            allow_out_of_order: options.allow_out_of_order,
+        },
+    )?;
+    let by_version = |raw: &str| set.migrations.iter().find(|m| m.version.as_str() == raw);
+    let by_history = |raw: &str| history.iter().find(|a| a.version == raw);
+    let (steps, shown): (Vec<Step>, Vec<PlannedRun>) = planned
+        .iter()
+        .map(|p| {
+            let applied = match p.direction {
+                // Redo's up half re-applies what its down half removed.
+                Direction::Up => None,
+                Direction::Down => by_history(&p.raw),
+            };
+            build_step(p.direction, by_version(&p.raw), applied, session.kind())
+        })
+        .unzip();
+    let target = session.target.clone();
+    if options.dry_run {
+        session.close().await;
+        return Ok((target, shown, None));
+    }
+    let mut executor = Executor::new(&mut session, progress);
+    let run_id = executor.run_id().to_owned();
+    let mut outcome = Ok(());
+    for step in &steps {
+        if let Err(e) = executor.run(step).await {
+            outcome = Err(e);
+            break;
+        }
+    }
+    drop(executor);
+    session.close().await;
+    outcome?;
+    Ok((target, shown, Some(run_id)))
+}
