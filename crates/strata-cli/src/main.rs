@@ -98,8 +98,24 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", explain(&e));
-            ExitCode::FAILURE
+            ExitCode::from(exit_code(&e))
         }
+    }
+}
+
+/// Exit codes pipelines can branch on (also in the README): 0 done, 1 error (bad input,
+/// connection, I/O), 2 wrong arguments (from clap), 3 the plan was refused (out of order,
+/// modified, partial, irreversible), 4 another run held the lock too long, 5 a migration's
+/// SQL failed (the message says what committed).
+fn exit_code(e: &anyhow::Error) -> u8 {
+    use strata_core::engine::EngineError;
+    use strata_core::executor::RunError;
+    use strata_core::lock::LockError;
+    match e.downcast_ref::<EngineError>() {
+        Some(EngineError::Plan(_)) => 3,
+        Some(EngineError::Lock(l)) if matches!(**l, LockError::Timeout { .. }) => 4,
+        Some(EngineError::Run(r)) if matches!(**r, RunError::Statement { .. }) => 5,
+        _ => 1,
     }
 }
 

@@ -223,7 +223,16 @@ pub fn locate_error(
     };
     let mut message = db.message().to_owned();
     if let Some(code) = db.code() {
-        message = format!("{message} (SQLSTATE {code})");
+        #[cfg(feature = "sqlite")]
+        let is_sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+        #[cfg(not(feature = "sqlite"))]
+        let is_sqlite = false;
+        let label = if is_sqlite {
+            "SQLite error code"
+        } else {
+            "SQLSTATE"
+        };
+        message = format!("{message} ({label} {code})");
     }
     #[cfg(feature = "postgres")]
     if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
