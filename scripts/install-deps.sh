@@ -36,6 +36,16 @@ if ! tauri-driver --help >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/
   cargo install tauri-driver --locked --version '^2' --quiet
 fi
 
+# The real sqlx-cli and dbmate: the adoption tests migrate databases with them, then adopt.
+if ! command -v sqlx >/dev/null && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/sqlx" ]; then
+  echo "==> installing sqlx-cli 0.9.0 (a few minutes, once)"
+  cargo install sqlx-cli --version 0.9.0 --no-default-features --features rustls,postgres,sqlite,mysql --locked --quiet
+fi
+if [ ! -x target/tools/dbmate/node_modules/.bin/dbmate ]; then
+  echo "==> installing dbmate 2.36.0"
+  npm install --prefix target/tools/dbmate --no-audit --no-fund --loglevel=error dbmate@2.36.0
+fi
+
 # The UI's packages, exactly as locked.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "==> installing the UI's npm packages"

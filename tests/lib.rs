@@ -11,6 +11,7 @@ pub fn repo_root() -> PathBuf {
         .to_owned()
 }
 
+pub mod catalog;
 pub mod desktop;
 pub mod webdriver;
 

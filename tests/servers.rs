@@ -158,3 +158,180 @@ pub const ALL_KINDS: [DatabaseKind; 3] = [
     DatabaseKind::Postgres,
     DatabaseKind::Mysql,
 ];
+
+// The `strata` command and throwaway projects, for the tests that drive the real binary.
+
+/// The `strata` binary of this workspace, built (or brought up to date) once per test process
+/// with `cargo build -p strata-cli`, so a test never runs a stale binary against fresh engine
+/// code. Fails with the command to run when it cannot be built.
+pub fn strata_bin() -> std::path::PathBuf {
+    static BUILT: std::sync::OnceLock<Result<std::path::PathBuf, String>> =
+        std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let bin = crate::target_dir().join("debug/strata");
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let started = std::time::Instant::now();
+            let out = std::process::Command::new(&cargo)
+                .args(["build", "--quiet", "-p", "strata-cli"])
+                .current_dir(crate::repo_root())
+                .output();
+            match out {
+                Ok(out) if out.status.success() && bin.is_file() => {
+                    eprintln!(
+                        "strata CLI ready at {} (cargo build -p strata-cli took {:.1} s)",
+                        bin.display(),
+                        started.elapsed().as_secs_f64()
+                    );
+                    Ok(bin)
+                }
+                Ok(out) => Err(format!(
+                    "`cargo build -p strata-cli` failed ({}), so there is no strata binary to test at {}:\n{}",
+                    out.status,
+                    bin.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                )),
+                Err(e) => Err(format!(
+                    "cannot run {} to build the strata binary: {e}. Build it first: cargo build -p strata-cli",
+                    std::path::Path::new(&cargo).display()
+                )),
+            }
+        })
+        .clone()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// What one `strata` invocation did.
+#[derive(Debug, Clone)]
+pub struct CliRun {
+    /// The command line, for messages.
+    pub command: String,
+    /// `None` when a signal ended it.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: std::time::Duration,
+}
+
+impl CliRun {
+    /// Everything it printed, labelled, for assertion messages.
+    pub fn output(&self) -> String {
+        format!(
+            "$ {}\nexit code: {:?} after {:.2} s\n--- stdout\n{}--- stderr\n{}",
+            self.command,
+            self.code,
+            self.elapsed.as_secs_f64(),
+            self.stdout,
+            self.stderr
+        )
+    }
+
+    /// Panic, showing the output, unless it exited 0.
+    pub fn success(self) -> Self {
+        assert_eq!(self.code, Some(0), "strata failed:\n{}", self.output());
+        self
+    }
+
+    /// stdout as JSON (for `--json`).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "strata did not print JSON on stdout ({e}):\n{}",
+                self.output()
+            )
+        })
+    }
+}
+
+/// A Strata project in a temporary folder: an empty `strata.toml` and a `migrations/` folder
+/// that tests fill, edit and empty. Deleted with the value.
+pub struct TempProject {
+    dir: tempfile::TempDir,
+}
+
+impl Default for TempProject {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TempProject {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary project folder");
+        std::fs::write(dir.path().join("strata.toml"), "").unwrap();
+        std::fs::create_dir(dir.path().join("migrations")).unwrap();
+        Self { dir }
+    }
+
+    pub fn root(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    pub fn migrations_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("migrations")
+    }
+
+    /// The path of `<version>_<name>.<part>.sql` (`part` is `up` or `down`).
+    pub fn file(&self, version: &str, name: &str, part: &str) -> std::path::PathBuf {
+        self.migrations_dir()
+            .join(format!("{version}_{name}.{part}.sql"))
+    }
+
+    /// Write (or overwrite) a migration's up part and, when given, its down part.
+    pub fn write(&self, version: &str, name: &str, up: &str, down: Option<&str>) {
+        std::fs::write(self.file(version, name, "up"), up).unwrap();
+        if let Some(down) = down {
+            std::fs::write(self.file(version, name, "down"), down).unwrap();
+        }
+    }
+
+    /// Delete a migration's files (those that exist).
+    pub fn remove(&self, version: &str, name: &str) {
+        for part in ["up", "down"] {
+            let path = self.file(version, name, part);
+            if path.exists() {
+                std::fs::remove_file(&path).unwrap();
+            }
+        }
+    }
+
+    /// The migrations as the engine reads them.
+    pub fn migrations(&self) -> strata_core::MigrationSet {
+        strata_core::source::read_dir(&self.migrations_dir(), None)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", self.migrations_dir().display()))
+    }
+
+    /// Run `strata -p <this project> <args…>` to completion.
+    pub fn strata(&self, args: &[&str]) -> CliRun {
+        run_strata(self.root(), args)
+    }
+}
+
+/// Run `strata -p <project> <args…>` to completion (no `DATABASE_URL` or `STRATA_PROJECT`
+/// from the environment leaks in).
+pub fn run_strata(project: &std::path::Path, args: &[&str]) -> CliRun {
+    let started = std::time::Instant::now();
+    let out = strata_command(project, args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", strata_bin().display()));
+    CliRun {
+        command: format!("strata -p {} {}", project.display(), args.join(" ")),
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed: started.elapsed(),
+    }
+}
+
+/// The `strata -p <project> <args…>` command, not yet started.
+pub fn strata_command(project: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(strata_bin());
+    cmd.arg("-p")
+        .arg(project)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("STRATA_PROJECT")
+        .env_remove("STRATA_LOG")
+        .stdin(std::process::Stdio::null());
+    cmd
+}

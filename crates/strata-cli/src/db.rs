@@ -1,6 +1,7 @@
 //! The subcommands that talk to a database: status, plan, up, down, redo. Each is a call into
 //! `strata_core::engine`; this file only reads arguments and prints.
 
+use std::io::Write as _;
 use std::time::Duration;
 
 use clap::Args;
@@ -31,6 +32,11 @@ pub struct UpArgs {
     /// Print the plan and its SQL; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Run the whole plan in one transaction (PostgreSQL, SQLite): all of it or nothing.
+    /// Thousands of DDL migrations in one PostgreSQL transaction need a larger
+    /// max_locks_per_transaction.
+    #[arg(long)]
+    pub single_transaction: bool,
 }
 
 #[derive(Args, Clone, Default)]
@@ -47,6 +53,11 @@ pub struct DownArgs {
     /// Print the plan and its SQL; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Run the whole plan in one transaction (PostgreSQL, SQLite): all of it or nothing.
+    /// Thousands of DDL migrations in one PostgreSQL transaction need a larger
+    /// max_locks_per_transaction.
+    #[arg(long)]
+    pub single_transaction: bool,
 }
 
 pub fn runtime() -> tokio::runtime::Runtime {
@@ -56,8 +67,33 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime starts")
 }
 
-pub fn status(set: &MigrationSet, db: &DbArgs, json: bool) -> Result<(), EngineError> {
-    let report = runtime().block_on(engine::status(&db.url, set, Duration::from_secs(15)))?;
+/// Run `load` (reading the migrations folder) on another thread while `read` reads the
+/// database: a status, or an `up` with nothing to do, costs the longer of the two, not their
+/// sum. The folder's error comes first.
+fn alongside<T: Send>(
+    load: impl FnOnce() -> anyhow::Result<MigrationSet> + Send,
+    read: impl FnOnce() -> T,
+) -> anyhow::Result<(MigrationSet, T)> {
+    std::thread::scope(|scope| {
+        let files = scope.spawn(load);
+        let known = read();
+        let set = files
+            .join()
+            .expect("reading the migrations does not panic")?;
+        Ok((set, known))
+    })
+}
+
+pub fn status(
+    load: impl FnOnce() -> anyhow::Result<MigrationSet> + Send,
+    db: &DbArgs,
+    json: bool,
+) -> anyhow::Result<()> {
+    let timeout = Duration::from_secs(15);
+    let (set, known) = alongside(load, || {
+        runtime().block_on(engine::snapshot(&db.url, timeout))
+    })?;
+    let report = known?.status(&set);
     if json {
         println!(
             "{}",
@@ -83,13 +119,16 @@ fn state_word(s: MigrationState) -> &'static str {
 
 fn print_status(report: &StatusReport) {
     println!("{} ({})", report.target, report.kind);
+    // One write for the whole list, not one per line: a history can hold thousands.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for e in &report.entries {
         let when = e
             .applied
             .as_ref()
             .map(|a| format!("  {} by {}", a.applied_at, a.applied_by))
             .unwrap_or_default();
-        println!(
+        let _ = writeln!(
+            out,
             "{:<16} {:<16} {}{}",
             e.version,
             state_word(e.state),
@@ -97,6 +136,8 @@ fn print_status(report: &StatusReport) {
             when
         );
     }
+    let _ = out.flush();
+    drop(out);
     let applied = report.count(MigrationState::Applied)
         + report.count(MigrationState::Modified)
         + report.count(MigrationState::MissingFile);
@@ -105,11 +146,18 @@ fn print_status(report: &StatusReport) {
     for (state, hint) in [
         (MigrationState::OutOfOrder, "older than the newest applied migration: `strata up --allow-out-of-order` applies them"),
         (MigrationState::Modified, "changed since applied: restore the file or `strata repair <version>`"),
-        (MigrationState::Partial, "partially applied: resolve before going on"),
+        (MigrationState::Partial, "partially applied: `strata resolve <version> --resume | --mark-resolved | --roll-back` before going on"),
     ] {
         let n = report.count(state);
         if n > 0 {
             println!("{n} {}: {hint}", state_word(state));
+        }
+    }
+    if let Some(foreign) = &report.foreign {
+        println!("this database is managed by {}: {foreign}", foreign.tool);
+        println!("Strata applies nothing here until `strata adopt` imports that history ({}'s table is left as it is).", foreign.tool);
+        if !foreign.also_found.is_empty() {
+            println!("also found: {}", foreign.also_found.join(", "));
         }
     }
 }
@@ -123,7 +171,29 @@ fn version(
         .transpose()
 }
 
-pub fn up(set: &MigrationSet, db: &DbArgs, args: &UpArgs, json: bool) -> Result<(), EngineError> {
+pub fn up(
+    load: impl FnOnce() -> anyhow::Result<MigrationSet> + Send,
+    db: &DbArgs,
+    args: &UpArgs,
+    json: bool,
+) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let timeout = Duration::from_secs(15);
+    let (set, known) = alongside(load, || {
+        (!args.dry_run).then(|| runtime().block_on(engine::snapshot(&db.url, timeout)))
+    })?;
+    let options = up_options(&set, args)?;
+    if let Some(Ok(known)) = known {
+        if known.up_to_date(&set, &options) {
+            show_report(&known.nothing_to_do(started), json);
+            return Ok(());
+        }
+    }
+    // Anything else (work to do, or an error reading the history) the engine's run judges.
+    Ok(execute(&set, db, options, json)?)
+}
+
+fn up_options(set: &MigrationSet, args: &UpArgs) -> Result<RunOptions, EngineError> {
     let target = match version(set, &args.to)? {
         Some(v) => Target::UpTo(v),
         None => Target::Latest,
@@ -131,7 +201,8 @@ pub fn up(set: &MigrationSet, db: &DbArgs, args: &UpArgs, json: bool) -> Result<
     let mut options = RunOptions::new(target);
     options.allow_out_of_order = args.allow_out_of_order;
     options.dry_run = args.dry_run;
-    execute(set, db, options, json)
+    options.single_transaction = args.single_transaction;
+    Ok(options)
 }
 
 pub fn down(
@@ -149,6 +220,7 @@ pub fn down(
     };
     let mut options = RunOptions::new(target);
     options.dry_run = args.dry_run;
+    options.single_transaction = args.single_transaction;
     execute(set, db, options, json)
 }
 
@@ -157,15 +229,11 @@ pub fn redo(set: &MigrationSet, db: &DbArgs, json: bool) -> Result<(), EngineErr
 }
 
 pub fn plan(set: &MigrationSet, db: &DbArgs, args: &UpArgs, json: bool) -> Result<(), EngineError> {
-    up(
-        set,
-        db,
-        &UpArgs {
-            dry_run: true,
-            ..args.clone()
-        },
-        json,
-    )
+    let args = UpArgs {
+        dry_run: true,
+        ..args.clone()
+    };
+    execute(set, db, up_options(set, &args)?, json)
 }
 
 fn execute(
@@ -205,16 +273,19 @@ fn execute(
     if result.is_err() && !json {
         eprintln!("failed");
     }
-    let report = result?;
+    show_report(&result?, json);
+    Ok(())
+}
+
+fn show_report(report: &RunReport, json: bool) {
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).expect("reports serialise")
+            serde_json::to_string_pretty(report).expect("reports serialise")
         );
     } else {
-        print_report(&report);
+        print_report(report);
     }
-    Ok(())
 }
 
 fn print_report(report: &RunReport) {

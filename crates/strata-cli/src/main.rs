@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use strata_core::dialect::supported_engines;
 use strata_project::Project;
 
+mod admin;
 mod db;
 
 #[derive(Parser)]
@@ -77,6 +78,34 @@ enum Command {
         #[command(flatten)]
         db: db::DbArgs,
     },
+    /// Record migrations up to VERSION as applied without running them (the database has them).
+    Baseline {
+        #[command(flatten)]
+        db: db::DbArgs,
+        #[command(flatten)]
+        args: admin::BaselineArgs,
+    },
+    /// Accept the edited file of an applied migration: store its checksum and SQL, with a reason.
+    Repair {
+        #[command(flatten)]
+        db: db::DbArgs,
+        #[command(flatten)]
+        args: admin::RepairArgs,
+    },
+    /// Settle a partially applied migration: resume it, mark it resolved, or roll back what committed.
+    Resolve {
+        #[command(flatten)]
+        db: db::DbArgs,
+        #[command(flatten)]
+        args: admin::ResolveArgs,
+    },
+    /// Check the migrations folder without a database: files parse, checksums, unique versions.
+    Validate,
+    /// Import another tool's history (sqlx, dbmate, golang-migrate, Flyway, Diesel, refinery).
+    Adopt {
+        #[command(flatten)]
+        db: db::DbArgs,
+    },
     /// Connect to a database and print its engine, server version and connect time.
     Ping {
         /// postgres://…, mysql://… (also MariaDB) or sqlite:path
@@ -111,10 +140,30 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     use strata_core::engine::EngineError;
     use strata_core::executor::RunError;
     use strata_core::lock::LockError;
+    if let Some(e) = e.downcast_ref::<strata_core::admin::AdminError>() {
+        return admin::exit_code(e);
+    }
     match e.downcast_ref::<EngineError>() {
-        Some(EngineError::Plan(_)) => 3,
+        Some(EngineError::Plan(_) | EngineError::ManagedByAnotherTool { .. }) => 3,
         Some(EngineError::Lock(l)) if matches!(**l, LockError::Timeout { .. }) => 4,
-        Some(EngineError::Run(r)) if matches!(**r, RunError::Statement { .. }) => 5,
+        Some(EngineError::Run(r))
+            if matches!(
+                **r,
+                RunError::SingleTransactionUnsupported { .. } | RunError::NotTransactional { .. }
+            ) =>
+        {
+            3
+        }
+        Some(EngineError::Run(r))
+            if matches!(
+                **r,
+                RunError::Statement { .. }
+                    | RunError::OutOfLocks { .. }
+                    | RunError::SingleTransactionRolledBack { .. }
+            ) =>
+        {
+            5
+        }
         _ => 1,
     }
 }
@@ -194,11 +243,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("created {}", created.down_path.display());
             }
         }
-        Command::Status { db } => db::status(&migrations(&cli.project)?, &db, cli.json)?,
+        Command::Status { db } => db::status(|| migrations(&cli.project), &db, cli.json)?,
         Command::Plan { db, up } => db::plan(&migrations(&cli.project)?, &db, &up, cli.json)?,
-        Command::Up { db, up } => db::up(&migrations(&cli.project)?, &db, &up, cli.json)?,
+        Command::Up { db, up } => db::up(|| migrations(&cli.project), &db, &up, cli.json)?,
         Command::Down { db, down } => db::down(&migrations(&cli.project)?, &db, &down, cli.json)?,
         Command::Redo { db } => db::redo(&migrations(&cli.project)?, &db, cli.json)?,
+        Command::Baseline { db, args } => {
+            admin::baseline(&migrations(&cli.project)?, &db, &args, cli.json)?
+        }
+        Command::Repair { db, args } => {
+            admin::repair(&migrations(&cli.project)?, &db, &args, cli.json)?
+        }
+        Command::Resolve { db, args } => {
+            admin::resolve(&migrations(&cli.project)?, &db, &args, cli.json)?
+        }
+        Command::Validate => admin::validate(&cli.project, cli.json)?,
+        Command::Adopt { db } => admin::adopt(&migrations(&cli.project)?, &db, cli.json)?,
         Command::Ping { url, timeout } => {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

@@ -28,6 +28,11 @@ pub enum EngineError {
     Plan(#[from] PlanError),
     #[error(transparent)]
     Run(Box<RunError>),
+    #[error("{target} has no Strata history, but {foreign}. Strata applies nothing here until `strata adopt` imports that history (the other tool's table is left as it is).")]
+    ManagedByAnotherTool {
+        target: String,
+        foreign: Box<crate::adopt::ForeignHistory>,
+    },
     #[error("version {version} is not a {layout} version: {reason}")]
     BadVersion {
         version: String,
@@ -68,6 +73,8 @@ pub struct StatusReport {
     pub target: String,
     pub kind: DatabaseKind,
     pub entries: Vec<StatusEntry>,
+    /// Another tool's history, when the database has no Strata history rows (`strata adopt`).
+    pub foreign: Option<crate::adopt::ForeignHistory>,
 }
 
 impl StatusReport {
@@ -86,6 +93,12 @@ pub struct RunOptions {
     /// How long to wait for another run's lock.
     pub lock_timeout: Duration,
     pub connect_timeout: Duration,
+    /// Run the whole plan in one transaction (PostgreSQL, SQLite): every migration is applied
+    /// (or rolled back), or none. Refused on MySQL/MariaDB and for a plan with a migration that
+    /// must run outside a transaction. On PostgreSQL a transaction holds a lock per table it
+    /// touches until it ends: thousands of DDL migrations need a larger
+    /// `max_locks_per_transaction` (the error says so).
+    pub single_transaction: bool,
 }
 
 impl RunOptions {
@@ -96,6 +109,7 @@ impl RunOptions {
             dry_run: false,
             lock_timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(15),
+            single_transaction: false,
         }
     }
 }
@@ -174,15 +188,84 @@ pub async fn status(
     set: &MigrationSet,
     timeout: Duration,
 ) -> Result<StatusReport, EngineError> {
+    Ok(snapshot(url, timeout).await?.status(set))
+}
+
+/// What a database's history says, read apart from the migrations on disk, so that a host can
+/// read the migrations folder while it connects (`status` and an up-to-date `up` cost the
+/// longer of the two, not their sum). The stored SQL is left out.
+#[derive(Debug, Clone)]
+pub struct HistorySnapshot {
+    /// The database, password redacted.
+    pub target: String,
+    pub kind: DatabaseKind,
+    pub history: Vec<AppliedMigration>,
+    /// Another tool's history, when there is no Strata history.
+    pub foreign: Option<crate::adopt::ForeignHistory>,
+}
+
+/// Read the history at `url` (two queries on one connection). Reading never creates
+/// anything.
+pub async fn snapshot(url: &str, timeout: Duration) -> Result<HistorySnapshot, EngineError> {
     let mut session = Session::connect(url, timeout).await?;
-    let history = session.read_history().await?;
-    let report = StatusReport {
-        target: session.target.clone(),
-        kind: session.kind(),
-        entries: entries(set, &history),
+    let read = async {
+        let history = session.read_history_without_sql().await?;
+        let foreign = match history.is_empty() {
+            true => crate::adopt::detect_in(&mut session).await?,
+            false => None,
+        };
+        Ok::<_, EngineError>((history, foreign))
     };
+    let read = read.await;
+    let (target, kind) = (session.target.clone(), session.kind());
     session.close().await;
-    Ok(report)
+    let (history, foreign) = read?;
+    Ok(HistorySnapshot {
+        target,
+        kind,
+        history,
+        foreign,
+    })
+}
+
+impl HistorySnapshot {
+    /// Every migration of `set` and of the history, with its state.
+    pub fn status(&self, set: &MigrationSet) -> StatusReport {
+        StatusReport {
+            target: self.target.clone(),
+            kind: self.kind,
+            entries: entries(set, &self.history),
+            foreign: self.foreign.clone(),
+        }
+    }
+
+    /// Whether a run towards `options.target` (applying: `Latest` or `UpTo`) has nothing to
+    /// do. `false` when it may have work, and for anything the locked run must judge (no
+    /// history yet, a plan error, a rollback target).
+    pub fn up_to_date(&self, set: &MigrationSet, options: &RunOptions) -> bool {
+        if self.history.is_empty() || !matches!(options.target, Target::Latest | Target::UpTo(_)) {
+            return false;
+        }
+        let locals = locals(set);
+        let rows = plan::status(&locals, &self.history, |raw| {
+            parse_history_version(set, raw)
+        });
+        let plan_options = PlanOptions {
+            allow_out_of_order: options.allow_out_of_order,
+        };
+        matches!(plan::plan(&rows, &options.target, plan_options), Ok(p) if p.is_empty())
+    }
+
+    /// The report of a run that found nothing to do.
+    pub fn nothing_to_do(&self, started: Instant) -> RunReport {
+        RunReport {
+            target: self.target.clone(),
+            dry_run: false,
+            steps: Vec::new(),
+            run_id: None,
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        }
+    }
 }
 
 /// The statements of one part, split by the dialect's rules, with file positions; and
@@ -303,6 +386,14 @@ pub async fn run(
     waiting: impl FnMut(Option<&LockHolder>),
 ) -> Result<RunReport, EngineError> {
     let started = Instant::now();
+    // The commonest run finds nothing to do (a deploy against an up-to-date database): that
+    // is answered from one read of the history, without the lock, creating nothing.
+    if !options.dry_run && matches!(options.target, Target::Latest | Target::UpTo(_)) {
+        let known = snapshot(url, options.connect_timeout).await?;
+        if known.up_to_date(set, options) {
+            return Ok(known.nothing_to_do(started));
+        }
+    }
     let lock = if options.dry_run {
         None
     } else {
@@ -331,8 +422,25 @@ async fn plan_and_run(
     let mut session = Session::connect(url, options.connect_timeout).await?;
     if !options.dry_run {
         session.ensure_history().await?;
+        session.prepare_run().await?;
     }
-    let history = session.read_history().await?;
+    // Only a rollback needs the down SQL stored at apply time (the planner checks that it
+    // exists, the step runs it).
+    let history = if matches!(options.target, Target::Latest | Target::UpTo(_)) {
+        session.read_history_without_sql().await?
+    } else {
+        session.read_history().await?
+    };
+    if history.is_empty() {
+        if let Some(foreign) = crate::adopt::detect_in(&mut session).await? {
+            let target = session.target.clone();
+            session.close().await;
+            return Err(EngineError::ManagedByAnotherTool {
+                target,
+                foreign: Box::new(foreign),
+            });
+        }
+    }
     let locals = locals(set);
     let rows = plan::status(&locals, &history, |raw| parse_history_version(set, raw));
     let planned = plan::plan(
@@ -356,6 +464,13 @@ async fn plan_and_run(
         })
         .unzip();
     let target = session.target.clone();
+    if options.single_transaction {
+        // Refused before anything runs, and shown by a dry run too.
+        if let Err(e) = crate::executor::check_single_transaction(session.kind(), &target, &steps) {
+            session.close().await;
+            return Err(e.into());
+        }
+    }
     if options.dry_run {
         session.close().await;
         return Ok((target, shown, None));
@@ -363,10 +478,24 @@ async fn plan_and_run(
     let mut executor = Executor::new(&mut session, progress);
     let run_id = executor.run_id().to_owned();
     let mut outcome = Ok(());
-    for step in &steps {
-        if let Err(e) = executor.run(step).await {
-            outcome = Err(e);
-            break;
+    if options.single_transaction {
+        if !steps.is_empty() {
+            outcome = executor.run_in_one_transaction(&steps).await;
+        }
+    } else {
+        for step in &steps {
+            match executor.run(step).await {
+                // SQLite: another run applied it while this one waited for the write lock
+                // (SQLite has no lock server); it is applied exactly once, so go on.
+                Err(RunError::AlreadyApplied { version }) if step.direction == Direction::Up => {
+                    tracing::info!(%version, "applied meanwhile by another run; skipped");
+                }
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
+                Ok(()) => {}
+            }
         }
     }
     drop(executor);

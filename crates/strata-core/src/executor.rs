@@ -1,7 +1,13 @@
 //! Running migrations: each step's statements and its history row commit together where the
 //! database allows (PostgreSQL, SQLite); elsewhere (MySQL/MariaDB DDL, no-transaction
 //! migrations) every statement is journaled as it commits, so a failure says exactly what
-//! committed. Every outcome, good or bad, is an event in `strata_events`.
+//! committed. Every outcome, good or bad, is an event in `strata_events`. The bookkeeping
+//! travels in the migration's own round trips (`atomic.rs`, `journal.rs`): it costs no extra
+//! wait on the server and, where a transaction holds the step, no extra commit.
+
+mod atomic;
+mod book;
+mod journal;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -10,6 +16,7 @@ use serde::Serialize;
 
 use crate::clock;
 use crate::dialect::DatabaseKind;
+use crate::driver::session::BatchFailure;
 use crate::driver::{HistoryError, Session};
 use crate::history::{new_run_id, AppliedMigration, AppliedState, Event, EventKind, Outcome};
 
@@ -117,6 +124,57 @@ pub enum RunError {
         #[source]
         source: sqlx::Error,
     },
+    #[error("{} ({version}) holds a NUL character (byte 0). PostgreSQL text cannot hold one, so the migration can be neither sent nor stored; nothing was run. Remove the character from the file.", file.display())]
+    NulCharacter { version: String, file: PathBuf },
+    #[error("{target} is MySQL/MariaDB, which commits DDL implicitly: a plan cannot run in a single transaction there. Run without --single-transaction; each statement is then journaled as it commits.")]
+    SingleTransactionUnsupported { target: String },
+    #[error("{version} ({name}) must run outside a transaction (a no-transaction directive, or a statement such as CREATE INDEX CONCURRENTLY or VACUUM), so the plan cannot run in a single transaction. Nothing was run. Run without --single-transaction, or run the migrations before it with --to first.")]
+    NotTransactional { version: String, name: String },
+    #[error("PostgreSQL ran out of lock slots at {version} ({name}), migration {position} of this run's single transaction: a transaction holds a lock on every table, index and sequence it creates or changes until it ends, and the server keeps room for max_locks_per_transaction ({max_locks}) x (max_connections + max_prepared_transactions) locks, shared by all sessions. Nothing was committed. Run without --single-transaction (one transaction per migration), apply the plan in parts with --to, or raise max_locks_per_transaction in postgresql.conf and restart the server. The server said: {message}")]
+    OutOfLocks {
+        version: String,
+        name: String,
+        /// 1-based place of the migration in the plan.
+        position: usize,
+        max_locks: String,
+        message: String,
+    },
+    #[error("the server read the statements of {version} differently from Strata's splitter: it ran {ran} where Strata sent {sent} (backslash escapes with standard_conforming_strings off can do this). The single transaction was rolled back; nothing was committed. Run without --single-transaction: the statements are then sent one by one.")]
+    Misread {
+        version: String,
+        sent: usize,
+        ran: usize,
+    },
+    #[error("{source}\n  The run was a single transaction: the {rolled_back} migration(s) it had applied before this one were rolled back with it.")]
+    SingleTransactionRolledBack {
+        rolled_back: usize,
+        #[source]
+        source: Box<RunError>,
+    },
+}
+
+/// Whether `steps` can run as one transaction on `kind` (PostgreSQL and SQLite, every step
+/// transactional): checked before anything runs, also for a dry run.
+// RunError is large by design (a statement failure carries its whole context), as every run
+// function returns it; boxing it for these checks alone would buy nothing.
+#[allow(clippy::result_large_err)]
+pub fn check_single_transaction(
+    kind: DatabaseKind,
+    target: &str,
+    steps: &[Step],
+) -> Result<(), RunError> {
+    if kind == DatabaseKind::Mysql {
+        return Err(RunError::SingleTransactionUnsupported {
+            target: target.to_owned(),
+        });
+    }
+    match steps.iter().find(|s| !s.transactional) {
+        Some(s) => Err(RunError::NotTransactional {
+            version: s.version.clone(),
+            name: s.name.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn direction_word(d: Direction) -> &'static str {
@@ -156,6 +214,39 @@ pub struct Executor<'a> {
     run_id: String,
     actor: String,
     progress: Box<dyn FnMut(Progress) + Send + 'a>,
+}
+
+/// How a statement sent with some of Strata's own statements around it went.
+enum SentFailure {
+    /// Strata's statements before it failed: it did not run.
+    Before(sqlx::Error),
+    /// It failed: where in its file, and the server's message.
+    Failed((u32, u32, String)),
+    /// It ran; Strata's statements after it failed.
+    After(sqlx::Error),
+}
+
+impl SentFailure {
+    #[allow(clippy::result_large_err)]
+    fn into_error(self, step: &Step, target: &str) -> Result<(u32, u32, String), RunError> {
+        match self {
+            SentFailure::Failed(at) => Ok(at),
+            SentFailure::Before(source) | SentFailure::After(source) => {
+                Err(RunError::Bookkeeping {
+                    version: step.version.clone(),
+                    target: target.to_owned(),
+                    source,
+                })
+            }
+        }
+    }
+}
+
+fn event_kind(d: Direction) -> EventKind {
+    match d {
+        Direction::Up => EventKind::Apply,
+        Direction::Down => EventKind::Rollback,
+    }
 }
 
 impl<'a> Executor<'a> {
@@ -217,9 +308,27 @@ impl<'a> Executor<'a> {
         }
     }
 
+    /// Refuse, before anything runs, a step that PostgreSQL could not even receive.
+    #[allow(clippy::result_large_err)]
+    fn check_text(&self, step: &Step) -> Result<(), RunError> {
+        let nul = self.session.kind() == DatabaseKind::Postgres
+            && (step.up_sql.contains('\0')
+                || step.down_sql.as_deref().is_some_and(|d| d.contains('\0'))
+                || step.name.contains('\0')
+                || step.statements.iter().any(|s| s.sql.contains('\0')));
+        if nul {
+            return Err(RunError::NulCharacter {
+                version: step.version.clone(),
+                file: step.file.clone(),
+            });
+        }
+        Ok(())
+    }
+
     /// Run one step. On PostgreSQL and SQLite a transactional step and its bookkeeping commit
     /// together or not at all.
     pub async fn run(&mut self, step: &Step) -> Result<(), RunError> {
+        self.check_text(step)?;
         (self.progress)(Progress::StepStarted {
             version: step.version.clone(),
             name: step.name.clone(),
@@ -231,7 +340,7 @@ impl<'a> Executor<'a> {
         if atomic {
             self.run_atomic(step, started).await?;
         } else {
-            self.run_journaled(step, started).await?;
+            self.run_journaled(step, started, 0).await?;
         }
         (self.progress)(Progress::StepFinished {
             version: step.version.clone(),
@@ -250,8 +359,17 @@ impl<'a> Executor<'a> {
         }
     }
 
-    /// Execute statement `i`, reporting progress; on failure, the error with its position.
-    async fn statement(&mut self, step: &Step, i: usize) -> Result<(), (u32, u32, String)> {
+    /// Execute statement `i` in one round trip with Strata's own statements around it:
+    /// `prefix` (`prefix_count` statements, each ending in `;\n`) before, `suffix` after.
+    /// Reports progress; a failure says whose statement failed.
+    async fn statement(
+        &mut self,
+        step: &Step,
+        i: usize,
+        prefix: &str,
+        prefix_count: usize,
+        suffix: Option<&str>,
+    ) -> Result<(), SentFailure> {
         let s = &step.statements[i];
         let index = i as u32 + 1;
         (self.progress)(Progress::StatementStarted {
@@ -259,18 +377,43 @@ impl<'a> Executor<'a> {
             index,
             line: s.line,
         });
+        // After a prefix, the statement starts on a new line at its own column, so a position
+        // PostgreSQL reports in the whole text maps to the file as for the statement alone.
+        let pad = if prefix.is_empty() {
+            String::new()
+        } else {
+            " ".repeat(s.column.saturating_sub(1) as usize)
+        };
+        let text = match suffix {
+            Some(suffix) => format!("{prefix}{pad}{}\n;{suffix}", s.sql),
+            None if prefix.is_empty() => s.sql.clone(),
+            None => format!("{prefix}{pad}{}", s.sql),
+        };
         let t = Instant::now();
-        match self.session.execute(&s.sql).await {
-            Ok(rows) => {
+        match self.session.execute_batch(&text).await {
+            Ok(done) => {
                 (self.progress)(Progress::StatementFinished {
                     version: step.version.clone(),
                     index,
-                    rows: rows as f64,
+                    rows: done.get(prefix_count).copied().unwrap_or(0) as f64,
                     ms: t.elapsed().as_secs_f64() * 1000.0,
                 });
                 Ok(())
             }
-            Err(e) => Err(crate::driver::locate_error(&e, s)),
+            Err(BatchFailure { completed, error }) if completed < prefix_count => {
+                Err(SentFailure::Before(error))
+            }
+            Err(BatchFailure { completed, error }) if completed > prefix_count => {
+                Err(SentFailure::After(error))
+            }
+            Err(BatchFailure { error, .. }) => {
+                let sent = StepStatement {
+                    sql: text.clone(),
+                    line: s.line.saturating_sub(prefix.matches('\n').count() as u32),
+                    column: 1,
+                };
+                Err(SentFailure::Failed(locate(&error, s, &sent)))
+            }
         }
     }
 
@@ -295,161 +438,53 @@ impl<'a> Executor<'a> {
             record,
         }
     }
+}
 
-    async fn run_atomic(&mut self, step: &Step, started: Instant) -> Result<(), RunError> {
-        let kind = match step.direction {
-            Direction::Up => EventKind::Apply,
-            Direction::Down => EventKind::Rollback,
-        };
-        self.session
-            .begin()
-            .await
-            .map_err(self.bookkeeping_err(step))?;
-        if step.direction == Direction::Up && self.session.kind() == DatabaseKind::Sqlite {
-            // SQLite has no lock server: inside the write transaction, re-check.
-            let applied = self
-                .session
-                .is_applied(&step.version)
-                .await
-                .map_err(self.bookkeeping_err(step))?;
-            if applied {
-                let _ = self.session.rollback().await;
-                return Err(RunError::AlreadyApplied {
-                    version: step.version.clone(),
-                });
-            }
-        }
-        for i in 0..step.statements.len() {
-            if let Err(failure) = self.statement(step, i).await {
-                let _ = self.session.rollback().await;
-                let err = self.statement_error(
-                    step,
-                    i,
-                    failure,
-                    FailureRecord {
-                        rolled_back: true,
-                        committed: vec![],
-                    },
-                );
-                let ev = self.event(
-                    kind,
-                    step,
-                    Outcome::Failed,
-                    clock::millis(started.elapsed()),
-                    Some(err.to_string()),
-                    None,
-                );
-                self.session
-                    .insert_event(&ev)
-                    .await
-                    .map_err(self.bookkeeping_err(step))?;
-                return Err(err);
-            }
-        }
-        let ms = clock::millis(started.elapsed());
-        let book = async {
-            match step.direction {
-                Direction::Up => {
-                    let row = self.applied_row(
-                        step,
-                        ms,
-                        AppliedState::Applied,
-                        step.statements.len() as i32,
-                    );
-                    self.session.insert_applied(&row).await?;
-                }
-                Direction::Down => self.session.delete_applied(&step.version).await?,
-            }
-            let ev = self.event(kind, step, Outcome::Ok, ms, None, None);
-            self.session.insert_event(&ev).await?;
-            self.session.commit().await
-        };
-        if let Err(e) = book.await {
-            let _ = self.session.rollback().await;
-            return Err(self.bookkeeping_err(step)(e));
-        }
-        Ok(())
+/// Where a failed statement went wrong: a PostgreSQL position counts in the text `sent`
+/// (the statement after Strata's prefix); other errors point at the statement itself.
+fn locate(err: &sqlx::Error, stmt: &StepStatement, sent: &StepStatement) -> (u32, u32, String) {
+    if has_position(err) && sent.sql != stmt.sql {
+        return crate::driver::locate_error(err, sent);
     }
+    crate::driver::locate_error(err, stmt)
+}
 
-    async fn run_journaled(&mut self, step: &Step, started: Instant) -> Result<(), RunError> {
-        let total = step.statements.len() as i32;
-        let (kind, partial_state) = match step.direction {
-            Direction::Up => (EventKind::Apply, AppliedState::Partial),
-            Direction::Down => (EventKind::Rollback, AppliedState::PartialRollback),
-        };
-        if step.direction == Direction::Up {
-            let row = self.applied_row(step, 0, AppliedState::Partial, 0);
-            self.session
-                .insert_applied(&row)
-                .await
-                .map_err(self.bookkeeping_err(step))?;
-        }
-        for i in 0..step.statements.len() {
-            if let Err(failure) = self.statement(step, i).await {
-                let committed: Vec<u32> = (1..=i as u32).collect();
-                let ms = clock::millis(started.elapsed());
-                let nothing_done = committed.is_empty();
-                if nothing_done && step.direction == Direction::Up {
-                    self.session
-                        .delete_applied(&step.version)
-                        .await
-                        .map_err(self.bookkeeping_err(step))?;
-                } else if !nothing_done {
-                    self.session
-                        .update_progress(&step.version, i as i32, partial_state, ms)
-                        .await
-                        .map_err(self.bookkeeping_err(step))?;
-                }
-                let err = self.statement_error(
-                    step,
-                    i,
-                    failure,
-                    FailureRecord {
-                        rolled_back: false,
-                        committed: committed.clone(),
-                    },
-                );
-                let detail = (!nothing_done).then(|| {
-                    let list: Vec<String> = committed
-                        .iter()
-                        .map(|k| format!("{k}: {}", excerpt(&step.statements[*k as usize - 1].sql)))
-                        .collect();
-                    format!("committed statements:\n{}", list.join("\n"))
-                });
-                let outcome = if nothing_done {
-                    Outcome::Failed
-                } else {
-                    Outcome::Partial
-                };
-                let ev = self.event(kind, step, outcome, ms, Some(err.to_string()), detail);
-                self.session
-                    .insert_event(&ev)
-                    .await
-                    .map_err(self.bookkeeping_err(step))?;
-                return Err(err);
-            }
-            if step.direction == Direction::Up && i + 1 < step.statements.len() {
-                self.session
-                    .update_progress(&step.version, i as i32 + 1, AppliedState::Partial, 0)
-                    .await
-                    .map_err(self.bookkeeping_err(step))?;
-            }
-        }
-        let ms = clock::millis(started.elapsed());
-        match step.direction {
-            Direction::Up => {
-                self.session
-                    .update_progress(&step.version, total, AppliedState::Applied, ms)
-                    .await
-            }
-            Direction::Down => self.session.delete_applied(&step.version).await,
-        }
-        .map_err(self.bookkeeping_err(step))?;
-        let ev = self.event(kind, step, Outcome::Ok, ms, None, None);
-        self.session
-            .insert_event(&ev)
-            .await
-            .map_err(self.bookkeeping_err(step))?;
+/// Whether PostgreSQL placed the error at a position in the text sent.
+fn has_position(err: &sqlx::Error) -> bool {
+    #[cfg(feature = "postgres")]
+    if let Some(pg) = err
+        .as_database_error()
+        .and_then(|d| d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
+    {
+        return pg.position().is_some();
+    }
+    let _ = err;
+    false
+}
+
+// Resuming a partial step (`strata resolve <version> --resume`): the journaled run, started
+// after the statements that committed before the failure.
+impl Executor<'_> {
+    /// Run `step`'s statements from index `from` (0-based) on, journaled statement by statement
+    /// like a first run outside a transaction. For a `partial` history row (an up step) or a
+    /// `partial_rollback` one (a down step) whose first `from` statements committed: the row
+    /// exists already, and ends applied (up) or removed (down), or partial again at the next
+    /// failure.
+    pub(crate) async fn resume_from(&mut self, step: &Step, from: usize) -> Result<(), RunError> {
+        self.check_text(step)?;
+        (self.progress)(Progress::StepStarted {
+            version: step.version.clone(),
+            name: step.name.clone(),
+            direction: step.direction,
+            statements: step.statements.len() as u32,
+        });
+        let started = Instant::now();
+        self.run_journaled(step, started, from).await?;
+        (self.progress)(Progress::StepFinished {
+            version: step.version.clone(),
+            direction: step.direction,
+            ms: started.elapsed().as_secs_f64() * 1000.0,
+        });
         Ok(())
     }
 }

@@ -1,6 +1,8 @@
 //! Strata's engine: it reads migration sources and talks to databases. It never learns that it
 //! runs inside a GUI; the desktop app and the `strata` CLI are two hosts of the same code.
 
+pub mod admin;
+pub mod adopt;
 pub mod checksum;
 pub mod clock;
 pub mod dialect;

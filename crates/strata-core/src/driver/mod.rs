@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::dialect::DatabaseKind;
 
+pub mod foreign;
 pub mod mysql;
 pub mod postgres;
 pub mod session;

@@ -1,6 +1,8 @@
 //! MySQL and MariaDB: the history tables' DDL, `GET_LOCK`, and how to name its holder.
 //! DDL commits implicitly here, so the executor journals each statement instead of relying
-//! on a transaction.
+//! on a transaction: the journal update rides in the statement's own round trip (a
+//! multi-statement text, which the server stops at the first error), after values put in
+//! session variables beforehand, so nothing written after a migration's own text holds a quote.
 
 pub const CREATE_HISTORY: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS strata_meta (
@@ -55,6 +57,122 @@ pub const TRY_LOCK: &str = "SELECT COALESCE(GET_LOCK(?, 0), 0)";
 pub const UNLOCK: &str = "SELECT RELEASE_LOCK(?)";
 pub const LOCK_HOLDER: &str = "SELECT CAST(p.ID AS SIGNED), p.USER, p.HOST, CAST(p.TIME AS SIGNED) FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)";
 pub const BACKEND_ID: &str = "SELECT CAST(CONNECTION_ID() AS SIGNED)";
+
+/// Whether a statement changes rows without committing by itself (INSERT, UPDATE, DELETE,
+/// REPLACE), so that it can share a transaction with its journal entry. Anything else is taken
+/// to commit implicitly, which costs a commit but is never wrong.
+pub fn is_data_change(sql: &str) -> bool {
+    let first: String = sql
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    ["INSERT", "UPDATE", "DELETE", "REPLACE"]
+        .iter()
+        .any(|k| first.eq_ignore_ascii_case(k))
+}
+
 pub fn cancel(id: i64) -> String {
     format!("KILL QUERY {id}")
+}
+
+/// `text` as a utf8mb4 hex literal: safe for any text whatever the `sql_mode` (backslash
+/// escapes, ANSI quotes) and the connection's character set.
+pub fn hex_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2 + 12);
+    out.push_str("_utf8mb4 X'");
+    for b in text.bytes() {
+        out.push_str(&format!("{b:02X}"));
+    }
+    out.push('\'');
+    out
+}
+
+/// Milliseconds since the step began, by the server's clock (`@strata_t0`, set when the step's
+/// journal row is written).
+pub const STEP_MS: &str = "TIMESTAMPDIFF(MICROSECOND, @strata_t0, NOW(6)) DIV 1000";
+
+/// Whether a step's history row is written yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    /// Not yet: the first journal entry inserts it, from the session variables.
+    New,
+    Exists,
+}
+
+const INSERT_ROW: &str = "INSERT INTO strata_migrations (version, name, checksum, up_sql, down_sql, applied_at, applied_by, execution_ms, state, statements_total, statements_committed) VALUES (@strata_v, @strata_name, @strata_checksum, @strata_up, @strata_down, @strata_applied_at, @strata_actor";
+
+/// After a step's statement `committed` (1-based), inside the same text: the journal says so
+/// (writing the row if it is `New`). Holds no quote, so no text before it can change how it
+/// reads. `in_transaction`: the statement ran after `START TRANSACTION` (a data change, which
+/// does not commit by itself): it and its journal entry commit together.
+pub fn journal_suffix(committed: i32, total: i32, row: Row, in_transaction: bool) -> String {
+    let entry = match row {
+        Row::New => format!("{INSERT_ROW}, 0, @strata_partial, {total}, {committed})"),
+        Row::Exists => format!(
+            "UPDATE strata_migrations SET statements_committed = {committed} WHERE version = @strata_v"
+        ),
+    };
+    let commit = if in_transaction { ";\nCOMMIT" } else { "" };
+    format!("{entry}{commit}")
+}
+
+/// After a step's last statement: the history row `applied` (or removed) and the event, in one
+/// transaction (the statement's own when it ran after `START TRANSACTION`). Quote-free like
+/// [`journal_suffix`]. The time is the server's, since the step's first text.
+pub fn finish_suffix(up: bool, total: i32, row: Row, in_transaction: bool) -> String {
+    let change = match (up, row) {
+        (true, Row::New) => format!("{INSERT_ROW}, {STEP_MS}, @strata_state, {total}, {total})"),
+        (true, Row::Exists) => format!("UPDATE strata_migrations SET statements_committed = {total}, state = @strata_state, execution_ms = {STEP_MS} WHERE version = @strata_v"),
+        (false, _) => "DELETE FROM strata_migrations WHERE version = @strata_v".to_owned(),
+    };
+    let start = if in_transaction {
+        ""
+    } else {
+        "START TRANSACTION;\n"
+    };
+    format!(
+        "{start}{change};\nINSERT INTO strata_events (run_id, at, kind, version, name, outcome, duration_ms, error, detail, actor) VALUES (@strata_run, @strata_at, @strata_kind, @strata_v, @strata_name, @strata_outcome, {STEP_MS}, NULL, NULL, @strata_actor);\nCOMMIT"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_literals_hold_any_text() {
+        assert_eq!(hex_literal("a'\\"), "_utf8mb4 X'61275C'");
+        assert_eq!(hex_literal(""), "_utf8mb4 X''");
+        assert_eq!(hex_literal("é"), "_utf8mb4 X'C3A9'");
+    }
+
+    #[test]
+    fn what_follows_a_statement_holds_no_quote() {
+        for row in [Row::New, Row::Exists] {
+            for wrap in [false, true] {
+                let texts = [
+                    journal_suffix(1, 3, row, wrap),
+                    finish_suffix(true, 3, row, wrap),
+                    finish_suffix(false, 3, row, wrap),
+                ];
+                for t in texts {
+                    assert!(
+                        !t.contains(['\'', '"', '`', '#', '$'])
+                            && !t.contains("--")
+                            && !t.contains("/*"),
+                        "{t}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_data_changes_share_a_commit() {
+        assert!(is_data_change("  insert INTO t VALUES (1)"));
+        assert!(is_data_change("UPDATE t SET a = 1"));
+        assert!(!is_data_change("CREATE TABLE t (a INT)"));
+        assert!(!is_data_change("INSERTED"));
+    }
 }

@@ -1,5 +1,6 @@
-//! PostgreSQL: the history tables' DDL, the advisory lock and how to name its holder.
-//! Only dialect SQL and quirks live here.
+//! PostgreSQL: the history tables' DDL, the advisory lock and how to name its holder, and how
+//! history values are written as literals when the bookkeeping rides in a migration's own round
+//! trip. Only dialect SQL and quirks live here.
 
 /// The tables, created in the connection's current schema. Timestamps are ISO-8601 UTC text so
 /// every engine stores and sorts them the same way.
@@ -53,6 +54,76 @@ pub const TRY_LOCK: &str = "SELECT pg_try_advisory_lock($1)";
 pub const UNLOCK: &str = "SELECT pg_advisory_unlock($1)";
 /// Who holds the advisory lock: pid, application name (Strata sets it to actor and pid),
 /// client address and since when.
-pub const LOCK_HOLDER: &str = "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objid = ($1::bigint & 4294967295)::oid AND l.classid = ($1::bigint >> 32)::oid LIMIT 1";
+pub const LOCK_HOLDER: &str = "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.objid = ($1::bigint & 4294967295)::oid AND l.classid = ($1::bigint >> 32)::oid LIMIT 1";
 pub const BACKEND_ID: &str = "SELECT pg_backend_pid()::bigint";
 pub const CANCEL: &str = "SELECT pg_cancel_backend($1::int)";
+
+/// SQLSTATE of "out of shared memory", raised when the lock table is full: a transaction that
+/// creates or alters thousands of tables holds a lock on each until it ends.
+pub const OUT_OF_MEMORY: &str = "53200";
+pub const MAX_LOCKS: &str = "SHOW max_locks_per_transaction";
+
+/// A tag for dollar quotes that occurs in none of `texts`, so `$tag$…$tag$` holds each of them
+/// verbatim: no escaping, whatever the text holds (quotes, backslashes, other dollar quotes).
+/// Random per call (`RandomState` is seeded randomly): a text cannot be written to match it.
+pub fn dollar_tag<'a>(texts: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    let random = std::iter::repeat_with(|| {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        h.finish()
+    });
+    dollar_tag_from(texts, random)
+}
+
+/// The first `strata_<hex>` tag from `candidates` that no text holds as `$tag$`, nor ends with
+/// `$tag` (whose `$` the closing delimiter would complete).
+fn dollar_tag_from<'a>(
+    texts: impl IntoIterator<Item = &'a str> + Clone,
+    candidates: impl IntoIterator<Item = u64>,
+) -> String {
+    for n in candidates {
+        let tag = format!("strata_{n:x}");
+        let delimiter = format!("${tag}$");
+        let open = &delimiter[..delimiter.len() - 1];
+        let clash = texts
+            .clone()
+            .into_iter()
+            .any(|t| t.contains(&delimiter) || t.ends_with(open));
+        if !clash {
+            return tag;
+        }
+    }
+    unreachable!("the candidates are endless")
+}
+
+/// `text` as a dollar-quoted literal; `tag` from [`dollar_tag`] over every text of the batch.
+/// PostgreSQL text cannot hold NUL: callers reject such text first.
+pub fn dollar_quote(text: &str, tag: &str) -> String {
+    format!("${tag}${text}${tag}$")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_found_in_a_text_is_passed_over() {
+        let texts = [
+            "SELECT $strata_1$ inside $strata_1$",
+            "ends with an opening $strata_2",
+        ];
+        assert_eq!(dollar_tag_from(texts, [1, 2, 3, 4]), "strata_3");
+        let tag = dollar_tag(texts);
+        assert!(tag.starts_with("strata_"));
+        let quoted = dollar_quote(texts[1], &tag);
+        // The closing delimiter is the first occurrence after the opening one.
+        let close = format!("${tag}$");
+        let body = &quoted[close.len()..];
+        assert_eq!(body.find(&close), Some(texts[1].len()), "{quoted}");
+    }
+}

@@ -6,6 +6,10 @@ use std::time::Duration;
 
 use sqlx::{Connection as _, Row as _};
 
+mod literals;
+
+pub(crate) use literals::Literals;
+
 use super::{mysql, postgres, sqlite, ConnectError};
 use crate::dialect::DatabaseKind;
 use crate::history::{AppliedMigration, AppliedState, Event, HISTORY_FORMAT};
@@ -80,6 +84,16 @@ pub struct Session {
     pub(crate) kind: DatabaseKind,
     /// The URL with its password redacted, for messages.
     pub target: String,
+    /// SQLite: the journal mode the file had before a run switched it to WAL, put back on close.
+    restore_journal: Option<String>,
+}
+
+/// A multi-statement text that stopped at an error, and how many of its statements completed
+/// before it (the servers run such a text in order and stop at the first error).
+#[derive(Debug)]
+pub(crate) struct BatchFailure {
+    pub completed: usize,
+    pub error: sqlx::Error,
 }
 
 impl Session {
@@ -130,7 +144,12 @@ impl Session {
                 seconds: timeout.as_secs(),
             })?
             .map_err(err)?;
-        Ok(Self { conn, kind, target })
+        Ok(Self {
+            conn,
+            kind,
+            target,
+            restore_journal: None,
+        })
     }
 
     pub fn kind(&self) -> DatabaseKind {
@@ -143,8 +162,76 @@ impl Session {
         on_conn!(&mut self.conn, c => Ok(sqlx::raw_sql(sql).execute(&mut *c).await?.rows_affected()))
     }
 
+    /// Run a text of one or more statements in one round trip (simple/text protocol) and return
+    /// the rows affected by each statement. On an error, how many statements completed first.
+    pub(crate) async fn execute_batch(&mut self, sql: &str) -> Result<Vec<u64>, BatchFailure> {
+        use futures_util::StreamExt as _;
+        use sqlx::Either;
+        on_conn!(&mut self.conn, c => {
+            let mut done = Vec::new();
+            let mut results = sqlx::raw_sql(sql).fetch_many(&mut *c);
+            while let Some(item) = results.next().await {
+                match item {
+                    Ok(Either::Left(r)) => done.push(r.rows_affected()),
+                    Ok(Either::Right(_)) => {}
+                    Err(error) => return Err(BatchFailure { completed: done.len(), error }),
+                }
+            }
+            Ok(done)
+        })
+    }
+
+    /// SQLite: take the write lock and re-read whether `version` is applied, in one call.
+    pub(crate) async fn begin_checked(&mut self, version: &str) -> Result<bool, sqlx::Error> {
+        let sql = sqlite::begin_checked(&sqlite::quote(version));
+        let n: i64 = on_conn!(&mut self.conn, c => {
+            let row = sqlx::raw_sql(&sql).fetch_one(&mut *c).await?;
+            row.try_get(0)?
+        });
+        Ok(n > 0)
+    }
+
+    /// Get the connection ready for a run that changes the database. SQLite: write-ahead
+    /// logging for the run (a commit syncs the log once instead of syncing a rollback journal
+    /// and the file; `synchronous` stays as configured, FULL by default, so a committed
+    /// migration survives a power cut). The file's own journal mode is put back by
+    /// [`Session::close`]. Best effort: another connection can keep the mode from changing
+    /// (SQLite answers "database is locked" at once), and the run then goes on in the mode the
+    /// file has. A run that is killed leaves the file in WAL mode, which any SQLite since 3.7
+    /// reads.
+    pub async fn prepare_run(&mut self) -> Result<(), HistoryError> {
+        #[cfg(feature = "sqlite")]
+        if let Conn::Sqlite(c) = &mut self.conn {
+            let switch = async {
+                let before: String = sqlx::query_scalar(sqlite::JOURNAL_MODE)
+                    .fetch_one(&mut *c)
+                    .await?;
+                let rollback_journal = ["delete", "truncate", "persist"]
+                    .iter()
+                    .any(|m| before.eq_ignore_ascii_case(m));
+                if !rollback_journal {
+                    return Ok(None);
+                }
+                let now: String = sqlx::query_scalar(sqlite::WAL).fetch_one(&mut *c).await?;
+                Ok::<_, sqlx::Error>(now.eq_ignore_ascii_case("wal").then_some(before))
+            };
+            match switch.await {
+                Ok(restore) => self.restore_journal = restore,
+                Err(e) => {
+                    tracing::debug!(target = %self.target, error = %e, "the SQLite file keeps its journal mode for this run")
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// One integer read back, e.g. a `COUNT(*)`.
     pub async fn scalar_i64(&mut self, sql: &str) -> Result<i64, sqlx::Error> {
+        on_conn!(&mut self.conn, c => sqlx::query_scalar(sql).fetch_one(&mut *c).await)
+    }
+
+    /// One text value read back, e.g. a `SHOW` setting.
+    pub(crate) async fn scalar_text(&mut self, sql: &str) -> Result<String, sqlx::Error> {
         on_conn!(&mut self.conn, c => sqlx::query_scalar(sql).fetch_one(&mut *c).await)
     }
 
@@ -167,8 +254,16 @@ impl Session {
     /// Whether Strata's history tables exist (reading never creates them).
     pub async fn history_exists(&mut self) -> Result<bool, HistoryError> {
         let target = self.target.clone();
-        let exists: bool = on_conn!(&mut self.conn, c, q = HISTORY_EXISTS => sqlx::query_scalar(q).fetch_one(&mut *c).await)
-            .map_err(|source| HistoryError::Sql { action: "looking for the history tables", target, source })?;
+        // Simple protocol: one round trip, nothing prepared.
+        let exists: bool = on_conn!(&mut self.conn, c, q = HISTORY_EXISTS => {
+            let row = sqlx::raw_sql(q).fetch_one(&mut *c).await;
+            row.and_then(|r| r.try_get::<bool, _>(0))
+        })
+        .map_err(|source| HistoryError::Sql {
+            action: "looking for the history tables",
+            target,
+            source,
+        })?;
         Ok(exists)
     }
 
@@ -205,45 +300,123 @@ impl Session {
         let target = self.target.clone();
         let value: Option<String> = on_conn!(&mut self.conn, c, q = READ_FORMAT => sqlx::query_scalar(q).fetch_optional(&mut *c).await)
             .map_err(|source| HistoryError::Sql { action: "reading the history format", target: target.clone(), source })?;
+        Self::refuse_newer(&target, value)
+    }
+
+    fn refuse_newer(target: &str, value: Option<String>) -> Result<(), HistoryError> {
         let found = value
             .and_then(|v| v.trim().parse::<i64>().ok())
             .unwrap_or(HISTORY_FORMAT);
         if found > HISTORY_FORMAT {
-            return Err(HistoryError::NewerFormat { target, found });
+            return Err(HistoryError::NewerFormat {
+                target: target.to_owned(),
+                found,
+            });
         }
         Ok(())
     }
 
-    /// Every row of `strata_migrations`; empty when the tables do not exist yet.
+    /// Every row of `strata_migrations`, with the SQL stored at apply time; empty when the
+    /// tables do not exist yet.
     pub async fn read_history(&mut self) -> Result<Vec<AppliedMigration>, HistoryError> {
+        self.read_rows(true).await
+    }
+
+    /// Every row of `strata_migrations` without the stored SQL (`up_sql` empty, `down_sql`
+    /// `None`): what a status or a plan needs, without carrying every migration's text.
+    pub async fn read_history_without_sql(
+        &mut self,
+    ) -> Result<Vec<AppliedMigration>, HistoryError> {
+        self.read_rows(false).await
+    }
+
+    /// Two round trips whatever the history's size: whether the tables exist, then the format
+    /// and the rows in one text.
+    async fn read_rows(&mut self, with_sql: bool) -> Result<Vec<AppliedMigration>, HistoryError> {
         if !self.history_exists().await? {
             return Ok(Vec::new());
         }
-        self.check_format().await?;
         let target = self.target.clone();
-        let rows: Vec<AppliedMigration> = on_conn!(&mut self.conn, c, q = READ_HISTORY => {
-            let rows = sqlx::query(q).fetch_all(&mut *c).await;
-            rows.and_then(|rows| rows.iter().map(|r| {
-                Ok((
-                    r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?, r.try_get::<String, _>(2)?,
-                    r.try_get::<String, _>(3)?, r.try_get::<Option<String>, _>(4)?, r.try_get::<String, _>(5)?,
-                    r.try_get::<String, _>(6)?, r.try_get::<i64, _>(7)?, r.try_get::<String, _>(8)?,
-                    r.try_get::<i32, _>(9)?, r.try_get::<i32, _>(10)?,
-                ))
-            }).collect::<Result<Vec<_>, sqlx::Error>>())
+        let sql_columns = if with_sql { ", up_sql, down_sql" } else { "" };
+        let format_query = on_conn!(&self.conn, _c, q = READ_FORMAT => q);
+        let text = format!(
+            "{format_query};\nSELECT version, name, checksum, applied_at, applied_by, execution_ms, state, statements_total, statements_committed{sql_columns} FROM strata_migrations"
+        );
+        type Raw = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            String,
+            i32,
+            i32,
+            String,
+            Option<String>,
+        );
+        let (format, raws): (Option<String>, Vec<Raw>) = on_conn!(&mut self.conn, c => {
+            let rows = sqlx::raw_sql(&text).fetch_all(&mut *c).await;
+            rows.and_then(|rows| {
+                let mut format = None;
+                let mut raws = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    if r.len() == 1 {
+                        format = r.try_get::<Option<String>, _>(0)?;
+                        continue;
+                    }
+                    let (up_sql, down_sql) = if with_sql {
+                        (r.try_get::<String, _>(9)?, r.try_get::<Option<String>, _>(10)?)
+                    } else {
+                        (String::new(), None)
+                    };
+                    raws.push((
+                        r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?,
+                        r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, up_sql, down_sql,
+                    ));
+                }
+                Ok((format, raws))
+            })
         })
-        .map_err(|source| HistoryError::Sql { action: "reading the history", target: target.clone(), source })?
-        .into_iter()
-        .map(|(version, name, checksum, up_sql, down_sql, applied_at, applied_by, execution_ms, state, total, committed)| {
-            let state = AppliedState::parse(&state).ok_or_else(|| HistoryError::UnknownState {
-                target: target.clone(),
-                version: version.clone(),
-                state: state.clone(),
-            })?;
-            Ok(AppliedMigration { version, name, checksum, up_sql, down_sql, applied_at, applied_by, execution_ms, state, statements_total: total, statements_committed: committed })
-        })
-        .collect::<Result<_, HistoryError>>()?;
-        Ok(rows)
+        .map_err(|source| HistoryError::Sql { action: "reading the history", target: target.clone(), source })?;
+        Self::refuse_newer(&target, format)?;
+        raws.into_iter()
+            .map(
+                |(
+                    version,
+                    name,
+                    checksum,
+                    applied_at,
+                    applied_by,
+                    execution_ms,
+                    state,
+                    total,
+                    committed,
+                    up_sql,
+                    down_sql,
+                )| {
+                    let state =
+                        AppliedState::parse(&state).ok_or_else(|| HistoryError::UnknownState {
+                            target: target.clone(),
+                            version: version.clone(),
+                            state: state.clone(),
+                        })?;
+                    Ok(AppliedMigration {
+                        version,
+                        name,
+                        checksum,
+                        up_sql,
+                        down_sql,
+                        applied_at,
+                        applied_by,
+                        execution_ms,
+                        state,
+                        statements_total: total,
+                        statements_committed: committed,
+                    })
+                },
+            )
+            .collect()
     }
 
     /// Whether `version` has a history row (read inside the run's transaction on SQLite).
@@ -308,7 +481,16 @@ impl Session {
         })
     }
 
-    pub async fn close(self) {
+    /// Close the connection; on SQLite, first put back the journal mode a run changed. (That
+    /// needs no other connection to the file; if one is open, the file stays in WAL mode.)
+    pub async fn close(mut self) {
+        if let Some(mode) = self.restore_journal.take() {
+            if let Some(sql) = sqlite::set_journal_mode(&mode) {
+                if let Err(e) = self.execute(&sql).await {
+                    tracing::warn!(target = %self.target, error = %e, "the SQLite file stays in WAL mode");
+                }
+            }
+        }
         let _ = on_conn!(self.conn, c => c.close().await);
     }
 }

@@ -1,7 +1,8 @@
 //! SQLite: the history tables' DDL. There is no server to hold a lock: each migration runs
 //! in a `BEGIN IMMEDIATE` write transaction that first re-checks the history, so concurrent
 //! runs serialise and apply each migration once, and a killed process's transaction is
-//! rolled back by SQLite itself.
+//! rolled back by SQLite itself. A run switches the file to write-ahead logging (one sync per
+//! commit instead of three) and puts back the journal mode it found when it ends.
 
 pub const CREATE_HISTORY: &str = r#"
 CREATE TABLE IF NOT EXISTS strata_meta (
@@ -49,3 +50,48 @@ pub const IS_APPLIED: &str = "SELECT COUNT(*) FROM strata_migrations WHERE versi
 /// Takes the database's write lock now, not at the first write, so two runs cannot both
 /// read "not applied" and then race.
 pub const BEGIN_EXCLUSIVE: &str = "BEGIN IMMEDIATE";
+
+/// The write transaction and the re-check in one call; the row counts the version's history
+/// rows (`version` is a literal from [`quote`]).
+pub fn begin_checked(version_literal: &str) -> String {
+    format!("{BEGIN_EXCLUSIVE}; SELECT COUNT(*) FROM strata_migrations WHERE version = {version_literal}")
+}
+
+pub const JOURNAL_MODE: &str = "PRAGMA journal_mode";
+pub const WAL: &str = "PRAGMA journal_mode = WAL";
+/// `PRAGMA journal_mode = <mode>` for a mode read back from [`JOURNAL_MODE`]; `None` for
+/// anything but SQLite's own mode names, which are then left alone.
+pub fn set_journal_mode(mode: &str) -> Option<String> {
+    let mode = mode.to_ascii_uppercase();
+    ["DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF"]
+        .contains(&mode.as_str())
+        .then(|| format!("PRAGMA journal_mode = {mode}"))
+}
+
+/// `text` as a string literal: quotes doubled; a text holding NUL (which a quoted literal
+/// would cut short) as a blob of its UTF-8 bytes read back as text.
+pub fn quote(text: &str) -> String {
+    if text.contains('\0') {
+        let hex: String = text.bytes().map(|b| format!("{b:02X}")).collect();
+        format!("CAST(X'{hex}' AS TEXT)")
+    } else {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_doubled_and_nul_goes_as_bytes() {
+        assert_eq!(quote("it's"), "'it''s'");
+        assert_eq!(quote("a\\b $x$ \"q\""), "'a\\b $x$ \"q\"'");
+        assert_eq!(quote("a\0b"), "CAST(X'610062' AS TEXT)");
+        assert_eq!(
+            set_journal_mode("delete").as_deref(),
+            Some("PRAGMA journal_mode = DELETE")
+        );
+        assert_eq!(set_journal_mode("x; DROP TABLE t"), None);
+    }
+}

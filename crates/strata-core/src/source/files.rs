@@ -28,8 +28,12 @@ pub(crate) fn list(dir: &Path) -> Result<Vec<Entry>, SourceError> {
             continue;
         }
         let path = entry.path();
-        // Follows symbolic links: a linked folder is a folder.
-        let is_dir = path.is_dir();
+        // The listing says what an entry is (no call per file); a symbolic link is followed:
+        // a linked folder is a folder.
+        let is_dir = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => t.is_dir(),
+            _ => path.is_dir(),
+        };
         entries.push(Entry { path, name, is_dir });
     }
     entries.sort_by(|a, b| a.name.cmp(&b.name));
@@ -43,10 +47,24 @@ pub(crate) fn is_sql(name: &str) -> bool {
 
 /// The file's text: UTF-8 checked, a leading byte-order mark removed, nothing else changed.
 pub(crate) fn read_text(path: &Path) -> Result<String, SourceError> {
-    let bytes = std::fs::read(path).map_err(|source| SourceError::ReadFile {
+    use std::io::Read as _;
+    let err = |source| SourceError::ReadFile {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    // Open and read to the end, without asking for the size first (as `fs::read` does): a
+    // folder of thousands of migrations is read on every status, and each call per file shows.
+    let mut file = std::fs::File::open(path).map_err(err)?;
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 8 * 1024];
+    loop {
+        match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(err(e)),
+        }
+    }
     decode(path, bytes)
 }
 

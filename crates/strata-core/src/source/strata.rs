@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::files;
-use super::pairs::{Pairs, Side};
+use super::pairs::{Pairs, Side, Slot};
 use super::{Draft, Layout, Loaded, SourceError, Version};
 
 pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
@@ -33,17 +33,37 @@ pub(super) fn read_pairs(dir: &Path, layout: Layout) -> Result<Vec<Draft>, Sourc
             })?;
         pairs.add(version, &name, side, entry.path)?;
     }
-    let mut drafts = Vec::new();
-    for slot in pairs.into_slots() {
+    let slots: Vec<Slot> = pairs.into_slots().collect();
+    // Thousands of small files are mostly system calls: read by two threads when there are
+    // many. Errors come out in file order, as when read one by one.
+    let read = |slot: &Slot| -> Result<(Loaded, Option<Loaded>), SourceError> {
         let stem = format!("{}_{}", slot.version, slot.name);
-        let Some(up_path) = slot.up else {
-            let path = slot.down.expect("a slot holds a file");
+        let Some(up_path) = &slot.up else {
+            let path = slot.down.clone().expect("a slot holds a file");
             let expected_up = path.with_file_name(format!("{stem}.up.sql"));
             return Err(SourceError::DownWithoutUp { path, expected_up });
         };
-        let expected_down = (!slot.single).then(|| format!("{stem}.down.sql"));
-        let up = Loaded::file(&up_path)?;
+        let up = Loaded::file(up_path)?;
         let down = slot.down.as_deref().map(Loaded::file).transpose()?;
+        Ok((up, down))
+    };
+    let half = slots.len() / 2;
+    let loaded: Vec<_> = if half < 500 {
+        slots.iter().map(read).collect()
+    } else {
+        let (first, second) = slots.split_at(half);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| second.iter().map(read).collect::<Vec<_>>());
+            let mut all: Vec<_> = first.iter().map(read).collect();
+            all.extend(other.join().expect("reading files does not panic"));
+            all
+        })
+    };
+    let mut drafts = Vec::with_capacity(slots.len());
+    for (slot, parts) in slots.into_iter().zip(loaded) {
+        let (up, down) = parts?;
+        let stem = format!("{}_{}", slot.version, slot.name);
+        let expected_down = (!slot.single).then(|| format!("{stem}.down.sql"));
         drafts.push(Draft::new(slot.version, slot.name, up, down, expected_down));
     }
     Ok(drafts)

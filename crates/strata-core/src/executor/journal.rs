@@ -1,0 +1,275 @@
+//! A migration outside a transaction (MySQL/MariaDB, whose DDL commits implicitly, and
+//! no-transaction migrations elsewhere): each statement's commit is journaled in the history
+//! row (`partial`, with the number of statements committed), which becomes `applied` after the
+//! last one, so a failure, or a killed run, leaves a record of exactly what committed.
+//!
+//! On MySQL/MariaDB each statement travels with its journal entry in one multi-statement text,
+//! which the server runs in order and stops at the first error: the entry is written only if
+//! the statement succeeded, right after it on the server (even when the client is gone by
+//! then), and costs no extra round trip. The history row is written with the first
+//! statement's entry rather than before it: a commit fewer per migration, and a first
+//! statement that fails or never runs leaves no row to clean up. A data change (INSERT,
+//! UPDATE, DELETE) commits together with its entry. Strata's values go into session variables
+//! in a `SET` before the statement; what follows the statement holds no quote, so no statement
+//! text, even an unterminated one, can change how it reads. A statement that is itself several
+//! (a routine file sent whole) goes alone. Elsewhere the row is written first and each entry
+//! is its own statement.
+
+use std::time::Instant;
+
+use super::{event_kind, excerpt, Direction, Executor, FailureRecord, RunError, Step};
+use crate::clock;
+use crate::dialect::DatabaseKind;
+use crate::driver::mysql::{self, Row};
+use crate::history::{AppliedState, Outcome};
+
+impl Executor<'_> {
+    /// Statements before index `from` committed in an earlier run (`Executor::resume_from`);
+    /// their history row exists.
+    pub(super) async fn run_journaled(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        from: usize,
+    ) -> Result<(), RunError> {
+        if step.statements.is_empty() {
+            // Nothing to journal: the history change and the event at once.
+            let text = self.bookkeeping_text(step, clock::millis(started.elapsed()));
+            return self
+                .session
+                .execute_batch(&text)
+                .await
+                .map(drop)
+                .map_err(|f| self.bookkeeping_err(step)(f.error));
+        }
+        let total = step.statements.len() as i32;
+        let up = step.direction == Direction::Up;
+        let mysql = self.session.kind() == DatabaseKind::Mysql;
+        // Whether the history row exists: a rollback's does, a resumed apply's does.
+        let mut row = if up && from == 0 {
+            Row::New
+        } else {
+            Row::Exists
+        };
+        let (mut prefix, mut prefix_count) = (String::new(), 0);
+        if mysql {
+            prefix = self.session_variables(step, row == Row::New);
+            prefix_count = 1;
+        } else if row == Row::New {
+            let partial = self.applied_row(step, 0, AppliedState::Partial, 0);
+            self.session
+                .insert_applied(&partial)
+                .await
+                .map_err(self.bookkeeping_err(step))?;
+            row = Row::Exists;
+        }
+        for i in from..step.statements.len() {
+            let last = i + 1 == step.statements.len();
+            let sent = if mysql {
+                if last {
+                    prefix.push_str(&format!(
+                        "SET @strata_at = {};\n",
+                        mysql::hex_literal(&clock::now_iso())
+                    ));
+                    prefix_count += 1;
+                }
+                let sql = &step.statements[i].sql;
+                let several = several_statements(sql);
+                // A data change shares one commit with its journal entry; a migration that
+                // manages its own transactions is left to do so.
+                let wrap =
+                    step.transactional && (last || up) && !several && mysql::is_data_change(sql);
+                if wrap {
+                    prefix.push_str("START TRANSACTION;\n");
+                    prefix_count += 1;
+                }
+                let suffix = match (last, up) {
+                    (true, _) => Some(mysql::finish_suffix(up, total, row, wrap)),
+                    (false, true) => Some(mysql::journal_suffix(i as i32 + 1, total, row, wrap)),
+                    (false, false) => None,
+                };
+                let sent = if several {
+                    self.alone(step, i, &prefix, suffix.as_deref()).await
+                } else {
+                    self.statement(step, i, &prefix, prefix_count, suffix.as_deref())
+                        .await
+                };
+                prefix.clear();
+                prefix_count = 0;
+                if suffix.is_some() {
+                    row = Row::Exists;
+                }
+                sent
+            } else {
+                self.statement(step, i, "", 0, None).await
+            };
+            if let Err(failure) = sent {
+                let at = failure.into_error(step, &self.session.target.clone())?;
+                let row_written = row == Row::Exists && !(mysql && up && i == from && from == 0);
+                return Err(self.fail_journaled(step, i, at, started, row_written).await);
+            }
+            if !mysql && up && !last {
+                self.session
+                    .update_progress(&step.version, i as i32 + 1, AppliedState::Partial, 0)
+                    .await
+                    .map_err(self.bookkeeping_err(step))?;
+            }
+        }
+        if mysql && from < step.statements.len() {
+            // The last statement's round trip finished the row and wrote the event.
+            return Ok(());
+        }
+        let ms = clock::millis(started.elapsed());
+        if up {
+            self.session
+                .update_progress(&step.version, total, AppliedState::Applied, ms)
+                .await
+        } else {
+            self.session.delete_applied(&step.version).await
+        }
+        .map_err(self.bookkeeping_err(step))?;
+        let ev = self.event(
+            event_kind(step.direction),
+            step,
+            Outcome::Ok,
+            ms,
+            None,
+            None,
+        );
+        self.session
+            .insert_event(&ev)
+            .await
+            .map_err(self.bookkeeping_err(step))?;
+        Ok(())
+    }
+
+    /// MySQL: a `SET` of the session variables the journal entries read; with `new_row`, the
+    /// history row's values too.
+    fn session_variables(&self, step: &Step, new_row: bool) -> String {
+        let hex = mysql::hex_literal;
+        let mut set = format!(
+            "SET @strata_t0 = NOW(6), @strata_v = {}, @strata_name = {}, @strata_run = {}, @strata_actor = {}, @strata_kind = {}, @strata_state = {}, @strata_outcome = {}",
+            hex(&step.version),
+            hex(&step.name),
+            hex(&self.run_id),
+            hex(&self.actor),
+            hex(event_kind(step.direction).as_str()),
+            hex(AppliedState::Applied.as_str()),
+            hex(Outcome::Ok.as_str()),
+        );
+        if new_row {
+            let row = self.applied_row(step, 0, AppliedState::Partial, 0);
+            set.push_str(&format!(
+                ", @strata_checksum = {}, @strata_up = {}, @strata_down = {}, @strata_applied_at = {}, @strata_partial = {}",
+                hex(&row.checksum),
+                hex(&row.up_sql),
+                row.down_sql.as_deref().map_or_else(|| "NULL".to_owned(), hex),
+                hex(&row.applied_at),
+                hex(AppliedState::Partial.as_str()),
+            ));
+        }
+        set.push_str(";\n");
+        set
+    }
+
+    /// MySQL: statement `i` on its own, with the text before and after it as separate round
+    /// trips (for a statement that is several).
+    async fn alone(
+        &mut self,
+        step: &Step,
+        i: usize,
+        prefix: &str,
+        suffix: Option<&str>,
+    ) -> Result<(), super::SentFailure> {
+        use super::SentFailure;
+        if !prefix.is_empty() {
+            self.session
+                .execute_batch(prefix)
+                .await
+                .map_err(|f| SentFailure::Before(f.error))?;
+        }
+        self.statement(step, i, "", 0, None).await?;
+        if let Some(suffix) = suffix {
+            self.session
+                .execute_batch(suffix)
+                .await
+                .map_err(|f| SentFailure::After(f.error))?;
+        }
+        Ok(())
+    }
+
+    /// Statement `i` failed outside a transaction: statements before it committed. Journal
+    /// that, record the event, and say exactly what committed.
+    /// `row_written`: the history row exists (else there is none to change or remove).
+    async fn fail_journaled(
+        &mut self,
+        step: &Step,
+        i: usize,
+        at: (u32, u32, String),
+        started: Instant,
+        row_written: bool,
+    ) -> RunError {
+        let up = step.direction == Direction::Up;
+        let partial_state = if up {
+            AppliedState::Partial
+        } else {
+            AppliedState::PartialRollback
+        };
+        let committed: Vec<u32> = (1..=i as u32).collect();
+        let ms = clock::millis(started.elapsed());
+        let nothing_done = committed.is_empty();
+        let err = self.statement_error(
+            step,
+            i,
+            at,
+            FailureRecord {
+                rolled_back: false,
+                committed: committed.clone(),
+            },
+        );
+        let detail = (!nothing_done).then(|| {
+            let list: Vec<String> = committed
+                .iter()
+                .map(|k| format!("{k}: {}", excerpt(&step.statements[*k as usize - 1].sql)))
+                .collect();
+            format!("committed statements:\n{}", list.join("\n"))
+        });
+        let outcome = if nothing_done {
+            Outcome::Failed
+        } else {
+            Outcome::Partial
+        };
+        let ev = self.event(
+            event_kind(step.direction),
+            step,
+            outcome,
+            ms,
+            Some(err.to_string()),
+            detail,
+        );
+        // A transaction the migration opened itself would hold the journal's writes: end it
+        // (closing the connection would roll it back all the same).
+        let _ = self.session.rollback().await;
+        let recorded = async {
+            if nothing_done && up && row_written {
+                self.session.delete_applied(&step.version).await?;
+            } else if !nothing_done {
+                self.session
+                    .update_progress(&step.version, i as i32, partial_state, ms)
+                    .await?;
+            }
+            self.session.insert_event(&ev).await
+        };
+        match recorded.await {
+            Ok(()) => err,
+            Err(e) => self.bookkeeping_err(step)(e),
+        }
+    }
+}
+
+/// Whether a MySQL statement text is really several (a routine file sent whole), so that
+/// counting its results cannot tell which one failed.
+fn several_statements(sql: &str) -> bool {
+    let split = crate::split::split(sql, DatabaseKind::Mysql);
+    split.whole_text || split.statements().count() != 1
+}
