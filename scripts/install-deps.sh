@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential pkg-config libssl-dev
   libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
   libsecret-1-dev libdbus-1-dev
-  webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring
+  webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-tools
   sqlite3 imagemagick file
 )
 missing=()

@@ -2,7 +2,23 @@
 //! declares the app's own commands so capabilities can allow them one by one.
 
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&["app_info", "current_project"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "current_project",
+        "list_connections",
+        "set_aside_connections_file",
+        "new_connection",
+        "parse_connection_url",
+        "save_connection",
+        "duplicate_connection",
+        "delete_connection",
+        "provide_session_password",
+        "unlock_connection",
+        "lock_connection",
+        "export_connections",
+        "import_connections",
+        "set_group_project",
+    ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");
 }

@@ -51,9 +51,15 @@ impl Drop for Guard {
 pub struct Desktop {
     pub driver_url: String,
     pub display: String,
-    // Dropped in reverse order: tauri-driver (and the app) first, then the bus, then X.
+    /// The private session bus and the keyring's folders, for tools that inspect the
+    /// keychain the app sees (`secret-tool`).
+    session_env: Vec<(String, PathBuf)>,
+    bus_address: String,
+    // Dropped in reverse order: tauri-driver (and the app) first, then the keyring, the bus,
+    // then X.
     _xvfb: Guard,
     _bus: Guard,
+    _keyring: Guard,
     _driver: Guard,
 }
 
@@ -146,6 +152,46 @@ impl Desktop {
             || bus_path.exists(),
         )?;
 
+        // A real Secret Service on that bus (gnome-keyring, a fresh login keyring unlocked
+        // with a throwaway password), so the app keeps passwords in a real OS keychain.
+        let run_dir = work.join("run");
+        std::fs::create_dir_all(&run_dir).map_err(|e| format!("{}: {e}", run_dir.display()))?;
+        std::fs::set_permissions(&run_dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .map_err(|e| format!("{}: {e}", run_dir.display()))?;
+        let mut session_env: Vec<(String, PathBuf)> = home
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        session_env.push(("XDG_RUNTIME_DIR".into(), run_dir.clone()));
+        let (keyring_out, keyring_err) = log("keyring.log")?;
+        let mut keyring_cmd = Command::new("gnome-keyring-daemon");
+        keyring_cmd
+            .args(["--unlock", "--components=secrets", "--foreground"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
+            .envs(session_env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::piped())
+            .stdout(keyring_out)
+            .stderr(keyring_err);
+        let mut keyring = Guard::spawn("gnome-keyring-daemon", &mut keyring_cmd)?;
+        if let Some(mut stdin) = keyring.child.stdin.take() {
+            use std::io::Write as _;
+            stdin
+                .write_all(b"strata-e2e")
+                .map_err(|e| format!("unlocking the keyring: {e}"))?;
+        }
+        let probe_env = session_env.clone();
+        let probe_bus = bus_address.clone();
+        wait_for("the Secret Service", Duration::from_secs(10), &mut keyring, || {
+            Command::new("secret-tool")
+                .args(["search", "strata-probe", "1"])
+                .env("DBUS_SESSION_BUS_ADDRESS", &probe_bus)
+                .envs(probe_env.iter().map(|(k, v)| (k, v)))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })?;
+
         let port = free_port();
         let native_port = free_port();
         let mut cmd = Command::new(tauri_driver());
@@ -157,7 +203,7 @@ impl Desktop {
         ])
         .env("DISPLAY", &display)
         .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
-        .envs(home.iter().map(|(k, v)| (k, v)))
+        .envs(session_env.iter().map(|(k, v)| (k, v)))
         .stdout(app_out)
         .stderr(app_err);
         for (k, v) in env {
@@ -172,10 +218,27 @@ impl Desktop {
         Ok(Self {
             driver_url,
             display,
+            session_env,
+            bus_address,
             _xvfb: xvfb,
             _bus: bus,
+            _keyring: keyring,
             _driver: driver,
         })
+    }
+
+    /// The secret the app's keychain holds under `service` and `account` (keyring-core's
+    /// Secret Service attributes `service` and `username`), read with `secret-tool`.
+    pub fn keychain_secret(&self, service: &str, account: &str) -> Option<String> {
+        let out = Command::new("secret-tool")
+            .args(["lookup", "service", service, "username", account])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
+            .envs(self.session_env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("secret-tool (Debian package libsecret-tools) runs");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// A screenshot of the whole X display, as a user would see the screen.

@@ -19,6 +19,13 @@ pub enum IpcErrorCode {
     Database,
     /// The operating system refused a file operation.
     Io,
+    /// The OS keychain is missing, locked or did not answer; the UI offers "ask for the
+    /// password each time".
+    Keychain,
+    /// The connection asks for its password each session and none was given yet.
+    PasswordNeeded,
+    /// A protected connection refused a write: unlock it or type the database name.
+    Protected,
     /// A bug in Strata: the message says what happened.
     Internal,
 }
@@ -28,6 +35,8 @@ pub enum IpcErrorCode {
 pub struct IpcError {
     pub code: IpcErrorCode,
     pub message: String,
+    /// For `invalidInput` from a form: each rejected field with its message.
+    pub fields: Vec<strata_project::FieldError>,
 }
 
 impl IpcError {
@@ -35,6 +44,7 @@ impl IpcError {
         Self {
             code,
             message: message.to_string(),
+            fields: Vec::new(),
         }
     }
 }
@@ -69,5 +79,36 @@ impl From<strata_core::ConnectError> for IpcError {
             _ => IpcErrorCode::Database,
         };
         Self::new(code, e)
+    }
+}
+
+impl From<strata_project::connections::ConnectionsError> for IpcError {
+    fn from(e: strata_project::connections::ConnectionsError) -> Self {
+        use strata_project::connections::ConnectionsError as E;
+        use strata_project::StoreError as S;
+        let code = match &e {
+            E::Store(S::NotFound { .. }) => IpcErrorCode::NotFound,
+            E::Store(S::Invalid { .. }) | E::Invalid { .. } => IpcErrorCode::InvalidInput,
+            E::Store(S::Read { .. } | S::Write { .. }) => IpcErrorCode::Io,
+            E::Store(_) => IpcErrorCode::Project,
+            E::KeychainSave { .. } | E::KeychainRead { .. } | E::KeychainDelete { .. } => {
+                IpcErrorCode::Keychain
+            }
+            E::PasswordNeeded { .. } | E::PasswordMissing { .. } => IpcErrorCode::PasswordNeeded,
+            E::Protection(_) => IpcErrorCode::Protected,
+            E::Transfer(_) => IpcErrorCode::Io,
+            _ => IpcErrorCode::Internal,
+        };
+        let fields = e.field_errors().to_vec();
+        Self {
+            fields,
+            ..Self::new(code, e)
+        }
+    }
+}
+
+impl From<strata_project::StoreError> for IpcError {
+    fn from(e: strata_project::StoreError) -> Self {
+        strata_project::connections::ConnectionsError::from(e).into()
     }
 }

@@ -19,6 +19,19 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .commands(tauri_specta::collect_commands![
             commands::app_info,
             commands::current_project,
+            commands::connections::list_connections,
+            commands::connections::set_aside_connections_file,
+            commands::connections::new_connection,
+            commands::connections::parse_connection_url,
+            commands::connections::save_connection,
+            commands::connections::duplicate_connection,
+            commands::connections::delete_connection,
+            commands::connections::provide_session_password,
+            commands::connections::unlock_connection,
+            commands::connections::lock_connection,
+            commands::connections::export_connections,
+            commands::connections::import_connections,
+            commands::connections::set_group_project,
         ])
 }
 

@@ -2,6 +2,10 @@
 //! Resolved once in `setup`; commands read it and never hold a lock across an await.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use strata_project::connections::{ConnectionManager, KeychainOpener};
+use strata_project::StoreError;
 
 use strata_core::driver::SqliteFile;
 use tauri::Manager as _;
@@ -17,6 +21,11 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// The demo project's embedded SQLite database, opened (and created) on first use.
     pub demo_database: tokio::sync::OnceCell<SqliteFile>,
+    /// Where `connections.json` lives (`STRATA_CONFIG_DIR` or the OS config folder).
+    pub config_dir: PathBuf,
+    /// The saved connections, or why their file could not be read (it is kept as it is
+    /// until the user sets it aside). Locked only to clone or replace the `Arc`.
+    connections: RwLock<Result<Arc<ConnectionManager>, Arc<StoreError>>>,
 }
 
 impl AppState {
@@ -25,13 +34,64 @@ impl AppState {
             Some(dir) => dir,
             None => app.path().app_data_dir()?,
         };
+        let config_dir = match strata_project::paths::config_dir() {
+            Some(dir) => dir,
+            None => app.path().app_config_dir()?,
+        };
         let resources = app.path().resource_dir().ok().map(|dir| dir.join("demo"));
+        let connections = RwLock::new(open_connections(&config_dir));
         Ok(Self {
             project_root: project_root(std::env::var_os(PROJECT_ENV).map(PathBuf::from), resources),
             data_dir,
             demo_database: tokio::sync::OnceCell::new(),
+            config_dir,
+            connections,
         })
     }
+
+    /// The connection manager; the store's error when its file is unreadable.
+    pub fn connections(&self) -> Result<Arc<ConnectionManager>, Arc<StoreError>> {
+        self.connections
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Read the connections file again (after it was set aside or repaired).
+    pub fn reopen_connections(&self) -> Result<Arc<ConnectionManager>, Arc<StoreError>> {
+        let opened = open_connections(&self.config_dir);
+        *self
+            .connections
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = opened.clone();
+        opened
+    }
+}
+
+/// Development builds keep their passwords apart from the installed app's.
+pub const BUILD_KIND: &str = if cfg!(debug_assertions) {
+    "debug"
+} else {
+    "release"
+};
+
+fn open_connections(config_dir: &Path) -> Result<Arc<ConnectionManager>, Arc<StoreError>> {
+    let opener: KeychainOpener = Box::new(|| {
+        Box::pin(async {
+            let store = strata_project::credentials::KeyringStore::open(
+                strata_project::connections::KEYCHAIN_TIMEOUT,
+            )
+            .await?;
+            let store: Arc<dyn strata_project::credentials::CredentialStore> = Arc::new(store);
+            Ok(store)
+        })
+    });
+    ConnectionManager::open(config_dir, BUILD_KIND, opener)
+        .map(Arc::new)
+        .map_err(|e| {
+            tracing::error!(error = %e, "the connections file is unreadable; it is kept as it is");
+            Arc::new(e)
+        })
 }
 
 /// The demo project next to the sources this binary was built from (a checkout running the

@@ -111,18 +111,19 @@ fn app_opens_on_the_demo_project_with_palette_and_themes() {
         )
         .unwrap();
 
-        // Capabilities deny by default: a plugin command the UI does not use is refused.
+        // Capabilities deny by default: a plugin command the UI does not use (the dialog
+        // plugin's message box; only open and save are allowed) is refused.
         let denied = session
             .script_async(
                 "const done = arguments[arguments.length - 1];
-                 window.__TAURI_INTERNALS__.invoke('plugin:dialog|open', { options: {} })
+                 window.__TAURI_INTERNALS__.invoke('plugin:dialog|message', { message: 'x' })
                    .then(() => done('allowed'), (e) => done('denied: ' + String(e)));",
             )
             .unwrap();
         let denied = denied.as_str().unwrap_or_default().to_owned();
         assert!(
             denied.starts_with("denied:") && denied.contains("not allowed"),
-            "dialog open: {denied}"
+            "dialog message: {denied}"
         );
 
         // The navigation reaches the Connections screen, which shows the real embedded database.

@@ -2,6 +2,7 @@
 //! settings, saved connections and their protection, and the app's data and config folders.
 //! Shared by the desktop app and the `strata` CLI.
 
+pub mod connections;
 pub mod credentials;
 pub mod environment;
 pub mod paths;

@@ -13,6 +13,31 @@ export const commands = {
 	 *  (created in the data folder on first use).
 	 */
 	currentProject: () => typedError<ProjectSummary, IpcError>(__TAURI_INVOKE("current_project")),
+	/**  The saved connections, grouped as the list shows them. */
+	listConnections: () => typedError<ConnectionSection[], IpcError>(__TAURI_INVOKE("list_connections")),
+	/**
+	 *  Set an unreadable connections file aside (renamed, bytes kept) and start with an empty
+	 *  list; the path it was moved to.
+	 */
+	setAsideConnectionsFile: () => typedError<string, IpcError>(__TAURI_INVOKE("set_aside_connections_file")),
+	/**  A new, unsaved connection with Strata's defaults for `engine` and `tier`. */
+	newConnection: (engine: DatabaseKind, tier: EnvironmentTier) => __TAURI_INVOKE<ConnectionProfile>("new_connection", { engine, tier }),
+	parseConnectionUrl: (url: Secret) => typedError<ParsedUrl, IpcError>(__TAURI_INVOKE("parse_connection_url", { url })),
+	/**  Save a connection (new or edited) and its password. */
+	saveConnection: (profile: ConnectionProfile, password: PasswordInput) => typedError<ConnectionRow, IpcError>(__TAURI_INVOKE("save_connection", { profile, password })),
+	duplicateConnection: (id: string) => typedError<ConnectionRow, IpcError>(__TAURI_INVOKE("duplicate_connection", { id })),
+	/**  Delete a connection and its keychain password. */
+	deleteConnection: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("delete_connection", { id })),
+	/**  The password of an "ask each time" connection, kept in memory until the app quits. */
+	provideSessionPassword: (id: string, password: Secret) => typedError<null, IpcError>(__TAURI_INVOKE("provide_session_password", { id, password })),
+	/**  Unlock a read-only connection for this session. */
+	unlockConnection: (id: string) => typedError<ConnectionRow, IpcError>(__TAURI_INVOKE("unlock_connection", { id })),
+	lockConnection: (id: string) => typedError<ConnectionRow, IpcError>(__TAURI_INVOKE("lock_connection", { id })),
+	/**  Write every connection, without passwords, to `path`; how many. */
+	exportConnections: (path: string) => typedError<number, IpcError>(__TAURI_INVOKE("export_connections", { path })),
+	importConnections: (path: string) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("import_connections", { path })),
+	/**  Attach a project folder to a group of connections (`None` detaches it). */
+	setGroupProject: (group: string, projectDir: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("set_group_project", { group, projectDir })),
 };
 
 /* Types */
@@ -20,6 +45,59 @@ export type AppInfo = {
 	appVersion: string,
 	engineVersion: string,
 	engines: EngineSupport[],
+};
+
+/**  One saved connection. It never holds a password: see [`PasswordMode`]. */
+export type ConnectionProfile = {
+	/**  Stable id (32 hex digits), also the keychain account of the password. */
+	id: string,
+	name: string,
+	engine: DatabaseKind,
+	/**
+	 *  Host name, IP address (IPv6 without brackets) or, for PostgreSQL, a Unix socket folder
+	 *  (an absolute path). Empty for SQLite.
+	 */
+	host?: string,
+	/**  `None`: the engine's default port. */
+	port?: number | null,
+	database?: string,
+	user?: string,
+	/**  The database file of a SQLite connection. */
+	sqlitePath?: string | null,
+	tls?: TlsSettings,
+	/**
+	 *  Extra URL parameters (`options`, `application_name`, `charset`…), kept verbatim and in
+	 *  order. Never a password, TLS setting or field the form has its own place for.
+	 */
+	options?: ([string, string])[],
+	tier: EnvironmentTier,
+	/**  The tier colour override, `#rrggbb`. */
+	colour?: string | null,
+	group?: string | null,
+	/**  The project folder this connection belongs to (else its group's, if any). */
+	projectDir?: string | null,
+	protection: Protection,
+	password: PasswordMode,
+};
+
+/**  One row of the connection list: the profile (never a password) and what the session knows. */
+export type ConnectionRow = {
+	profile: ConnectionProfile,
+	/**  The connection's URL without its password, for the list and logs. */
+	displayUrl: string,
+	/**  Traffic may cross the network unencrypted (TLS off or only preferred, to a remote host). */
+	plaintext: boolean,
+	/**  Read-only protection is on and the user has not unlocked it in this session. */
+	locked: boolean,
+	/**  An "ask each time" password is known for this session. */
+	passwordInSession: boolean,
+};
+
+/**  A section of the list: a group, a project folder's connections, or the rest. */
+export type ConnectionSection = {
+	name: string | null,
+	projectDir: string | null,
+	connections: ConnectionRow[],
 };
 
 /**  A database engine family. MariaDB speaks the MySQL protocol and shares `MySql`. */
@@ -35,9 +113,37 @@ export type EngineSupport = {
 
 export type EnvironmentTier = "development" | "testing" | "staging" | "production";
 
+/**
+ *  A rejected value, attached to the form field it came from. `field` is the profile field's
+ *  JSON name (`host`, `port`, `tls.caFile`, `sqlitePath`…) or `url` for a pasted URL as a whole.
+ *  The message never quotes a password.
+ */
+export type FieldError = {
+	field: string,
+	message: string,
+};
+
+/**  What an import did. */
+export type ImportReport = {
+	imported: ImportedProfile[],
+	rejected: RejectedProfile[],
+};
+
+/**
+ *  A connection the import saved. `name` differs from `original_name` when it was renamed to
+ *  avoid a clash.
+ */
+export type ImportedProfile = {
+	id: string,
+	name: string,
+	originalName: string,
+};
+
 export type IpcError = {
 	code: IpcErrorCode,
 	message: string,
+	/**  For `invalidInput` from a form: each rejected field with its message. */
+	fields: FieldError[],
 };
 
 /**  What kind of failure the UI is looking at. */
@@ -52,6 +158,15 @@ export type IpcErrorCode =
 "database" | 
 /**  The operating system refused a file operation. */
 "io" | 
+/**
+ *  The OS keychain is missing, locked or did not answer; the UI offers "ask for the
+ *  password each time".
+ */
+"keychain" | 
+/**  The connection asks for its password each session and none was given yet. */
+"passwordNeeded" | 
+/**  A protected connection refused a write: unlock it or type the database name. */
+"protected" | 
 /**  A bug in Strata: the message says what happened. */
 "internal";
 
@@ -88,6 +203,33 @@ export type Migration = {
  */
 export type MigrationKind = "versioned" | "repeatable";
 
+/**
+ *  A pasted URL, as form fields. Its password stays out of the answer: the form sends the
+ *  URL back on save (`PasswordInput::FromUrl`).
+ */
+export type ParsedUrl = {
+	profile: ConnectionProfile,
+	hasPassword: boolean,
+};
+
+/**  What the form sends about the password when a connection is saved. */
+export type PasswordInput = 
+/**  Leave the stored password as it is (an edit that does not touch it). */
+{ kind: "keep" } | 
+/**  A password typed into the form. */
+{ kind: "set"; value: Secret } | 
+/**  The password of a pasted connection URL, taken out of it here. */
+{ kind: "fromUrl"; url: Secret };
+
+/**  Where the password comes from. The value itself is never in the profile. */
+export type PasswordMode = 
+/**  In the OS keychain under [`crate::credentials::CredentialKey::for_connection`]. */
+"keychain" | 
+/**  Asked for at the first connection of a session, kept in memory until the app quits. */
+"askEachTime" | 
+/**  The server needs none (trust, peer or certificate authentication; SQLite). */
+"none";
+
 /**  The database a project is shown against. */
 export type ProjectDatabase = {
 	label: string,
@@ -107,6 +249,30 @@ export type ProjectSummary = {
 	database: ProjectDatabase,
 };
 
+/**  The guards on a connection. Production starts with both on. */
+export type Protection = {
+	/**  Every write is refused until the user unlocks the connection for the session. */
+	readOnly: boolean,
+	/**  Applying anything requires typing the database name. */
+	confirmByName: boolean,
+};
+
+/**
+ *  A connection the import left out: its position in the file (from 0), its name when the
+ *  file gave one, and why.
+ */
+export type RejectedProfile = {
+	index: number,
+	name: string | null,
+	errors: FieldError[],
+};
+
+/**
+ *  A secret string (a database password). `Debug` and `Display` print [`REDACTED`]; the
+ *  value is zeroed when the `Secret` is dropped.
+ */
+export type Secret = string;
+
 /**  What a database said about itself. */
 export type ServerInfo = {
 	kind: DatabaseKind,
@@ -121,6 +287,33 @@ export type SourceNote = {
 	path: string,
 	line: number | null,
 	message: string,
+};
+
+/**
+ *  PostgreSQL's `sslmode` values; MySQL's `ssl-mode` maps onto them (`VERIFY_IDENTITY` is
+ *  `VerifyFull`).
+ */
+export type TlsMode = 
+/**  No TLS: the password and every query cross the network in the clear. */
+"disable" | 
+/**
+ *  TLS when the server offers it, silently plaintext when it does not (or when someone in
+ *  between says it does not).
+ */
+"prefer" | 
+/**  Always TLS, but any certificate is accepted. */
+"require" | 
+/**  TLS with a certificate signed by a trusted CA, any host name. */
+"verify-ca" | 
+/**  TLS with a trusted certificate for this host name. The default. */
+"verify-full";
+
+/**  Transport security of a PostgreSQL or MySQL connection, named as PostgreSQL names it. */
+export type TlsSettings = {
+	mode: TlsMode,
+	caFile?: string | null,
+	clientCert?: string | null,
+	clientKey?: string | null,
 };
 
 /* Tauri Specta runtime */

@@ -8,6 +8,8 @@ use strata_core::{driver::SqliteFile, Migration, ServerInfo};
 use strata_project::{paths, EnvironmentTier, Project};
 use tauri::State;
 
+pub mod connections;
+
 use crate::error::IpcError;
 use crate::state::AppState;
 
