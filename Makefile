@@ -6,6 +6,10 @@ SHELL := /bin/bash
 CARGO_FEATURES := --features strata-desktop/custom-protocol
 export STRATA_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export STRATA_TEST_MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
+# The TLS-only servers and throwaway certificates scripts/services.sh creates (tests/tls.rs).
+export STRATA_TEST_TLS_DIR ?= /var/lib/strata-test-tls
+export STRATA_TEST_POSTGRES_TLS_URL ?= postgres://postgres@localhost:5433/postgres
+export STRATA_TEST_MYSQL_TLS_URL ?= mysql://root@localhost:3307/
 
 .PHONY: run dev bundle deps ui app e2e-app test test-rust test-ui lint bindings boundary e2e services
 

@@ -18,6 +18,8 @@ fn main() {
         "export_connections",
         "import_connections",
         "set_group_project",
+        "test_connection",
+        "test_connection_draft",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -156,8 +156,11 @@ impl Desktop {
         // with a throwaway password), so the app keeps passwords in a real OS keychain.
         let run_dir = work.join("run");
         std::fs::create_dir_all(&run_dir).map_err(|e| format!("{}: {e}", run_dir.display()))?;
-        std::fs::set_permissions(&run_dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
-            .map_err(|e| format!("{}: {e}", run_dir.display()))?;
+        std::fs::set_permissions(
+            &run_dir,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .map_err(|e| format!("{}: {e}", run_dir.display()))?;
         let mut session_env: Vec<(String, PathBuf)> = home
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
@@ -181,16 +184,21 @@ impl Desktop {
         }
         let probe_env = session_env.clone();
         let probe_bus = bus_address.clone();
-        wait_for("the Secret Service", Duration::from_secs(10), &mut keyring, || {
-            Command::new("secret-tool")
-                .args(["search", "strata-probe", "1"])
-                .env("DBUS_SESSION_BUS_ADDRESS", &probe_bus)
-                .envs(probe_env.iter().map(|(k, v)| (k, v)))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })?;
+        wait_for(
+            "the Secret Service",
+            Duration::from_secs(10),
+            &mut keyring,
+            || {
+                Command::new("secret-tool")
+                    .args(["search", "strata-probe", "1"])
+                    .env("DBUS_SESSION_BUS_ADDRESS", &probe_bus)
+                    .envs(probe_env.iter().map(|(k, v)| (k, v)))
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+            },
+        )?;
 
         let port = free_port();
         let native_port = free_port();

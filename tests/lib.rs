@@ -23,3 +23,5 @@ pub fn target_dir() -> PathBuf {
 }
 
 pub mod servers;
+
+pub mod tls;

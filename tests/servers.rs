@@ -335,3 +335,106 @@ pub fn strata_command(project: &std::path::Path, args: &[&str]) -> std::process:
         .stdin(std::process::Stdio::null());
     cmd
 }
+
+impl TempProject {
+    /// Write (or overwrite) any file of the migrations folder, e.g. `V1__users.sql` in
+    /// Flyway's layout; subfolders are created.
+    pub fn write_file(&self, name: &str, text: impl AsRef<[u8]>) {
+        let path = self.migrations_dir().join(name);
+        std::fs::create_dir_all(path.parent().expect("a file has a folder")).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Delete a file of the migrations folder.
+    pub fn remove_file(&self, name: &str) {
+        std::fs::remove_file(self.migrations_dir().join(name)).unwrap();
+    }
+}
+
+// The engine in-process, and small reads and writes of a test database: the setup the engine
+// test files share.
+
+const CONNECT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// `engine::run` towards `target` with default options, no progress, no lock waiting.
+pub async fn run_to(
+    url: &str,
+    set: &strata_core::MigrationSet,
+    target: strata_core::plan::Target<strata_core::Version>,
+) -> Result<strata_core::engine::RunReport, strata_core::engine::EngineError> {
+    let options = strata_core::engine::RunOptions::new(target);
+    strata_core::engine::run(url, set, &options, |_| {}, |_| {}).await
+}
+
+/// `engine::run` to the latest migration.
+pub async fn up(
+    url: &str,
+    set: &strata_core::MigrationSet,
+) -> Result<strata_core::engine::RunReport, strata_core::engine::EngineError> {
+    run_to(url, set, strata_core::plan::Target::Latest).await
+}
+
+/// Every migration's state, as `(version, state)` in status order.
+pub async fn states(
+    url: &str,
+    set: &strata_core::MigrationSet,
+) -> Vec<(String, strata_core::plan::MigrationState)> {
+    let report = strata_core::engine::status(url, set, CONNECT)
+        .await
+        .unwrap_or_else(|e| panic!("status of {url}: {e}"));
+    (report.entries.into_iter())
+        .map(|e| (e.version, e.state))
+        .collect()
+}
+
+/// `(version, state)` pairs as [`states`] returns them.
+pub fn expect_states(
+    pairs: &[(&str, strata_core::plan::MigrationState)],
+) -> Vec<(String, strata_core::plan::MigrationState)> {
+    (pairs.iter()).map(|(v, s)| ((*v).to_owned(), *s)).collect()
+}
+
+/// Run each statement on its own (a test's setup or sabotage), panicking with the one that
+/// failed.
+pub async fn exec(url: &str, statements: &[&str]) {
+    let mut s = strata_core::driver::Session::connect(url, CONNECT)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for sql in statements {
+        (s.execute(sql).await).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    s.close().await;
+}
+
+/// Whether a table (or view) exists: selecting from it works.
+pub async fn has_table(url: &str, table: &str) -> bool {
+    let mut s = strata_core::driver::Session::connect(url, CONNECT)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ok = s.execute(&format!("SELECT * FROM {table}")).await.is_ok();
+    s.close().await;
+    ok
+}
+
+/// One `#[tokio::test]` per engine (`sqlite`, `postgres`, `mariadb`) in a module `$name`,
+/// each running `$body(kind)`, so that each engine passes or fails on its own.
+#[macro_export]
+macro_rules! per_engine {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            use strata_core::DatabaseKind;
+            #[tokio::test]
+            async fn sqlite() {
+                super::$body(DatabaseKind::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$body(DatabaseKind::Postgres).await
+            }
+            #[tokio::test]
+            async fn mariadb() {
+                super::$body(DatabaseKind::Mysql).await
+            }
+        }
+    };
+}

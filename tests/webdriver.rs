@@ -137,6 +137,57 @@ impl Session {
             .map(drop)
     }
 
+    /// Set the value of the input, textarea or select `css` as a user's edit would (React
+    /// sees an input and a change event), replacing what was there.
+    pub fn set_value(&self, css: &str, value: &str) -> Result<(), String> {
+        let script = "const el = document.querySelector(arguments[0]);
+            if (!el) return 'missing';
+            const proto = Object.getPrototypeOf(el);
+            Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, arguments[1]);
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            el.dispatchEvent(new Event('change', { bubbles: true }));
+            return 'ok';";
+        match self.script_with(script, json!([css, value]))? {
+            Value::String(s) if s == "ok" => Ok(()),
+            other => Err(format!("set_value {css}: {other}")),
+        }
+    }
+
+    /// Wait until `css` matches an element; it.
+    pub fn wait_find(&self, css: &str, timeout: Duration) -> Result<Element, String> {
+        let started = Instant::now();
+        loop {
+            match self.find(css) {
+                Ok(el) => return Ok(el),
+                Err(e) if started.elapsed() >= timeout => {
+                    return Err(format!("waited {timeout:?} for {css}: {e}"))
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        }
+    }
+
+    /// Wait until nothing matches `css`.
+    pub fn wait_gone(&self, css: &str, timeout: Duration) -> Result<(), String> {
+        let started = Instant::now();
+        while started.elapsed() < timeout {
+            if self.find(css).is_err() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!("{css} was still there after {timeout:?}"))
+    }
+
+    /// The page's rendered text (`document.body.innerText`).
+    pub fn page_text(&self) -> Result<String, String> {
+        Ok(self
+            .script("return document.body.innerText;")?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
+    }
+
     /// Press a chord such as Ctrl+K: every key down in order, then up in reverse.
     pub fn chord(&self, keys: &[&str]) -> Result<(), String> {
         let mut actions: Vec<Value> = keys

@@ -2,7 +2,9 @@
 //! strata-project function, and map its error to the typed IPC error. No SQL lives here.
 
 mod commands;
+mod engine_task;
 mod error;
+mod pools;
 mod state;
 
 pub use error::{IpcError, IpcErrorCode};
@@ -32,6 +34,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::connections::export_connections,
             commands::connections::import_connections,
             commands::connections::set_group_project,
+            commands::connections::test_connection,
+            commands::connections::test_connection_draft,
         ])
 }
 

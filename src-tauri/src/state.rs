@@ -26,6 +26,8 @@ pub struct AppState {
     /// The saved connections, or why their file could not be read (it is kept as it is
     /// until the user sets it aside). Locked only to clone or replace the `Arc`.
     connections: RwLock<Result<Arc<ConnectionManager>, Arc<StoreError>>>,
+    /// One lazy pool per saved connection, by id.
+    pub pools: crate::pools::PoolRegistry,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             demo_database: tokio::sync::OnceCell::new(),
             config_dir,
             connections,
+            pools: crate::pools::PoolRegistry::default(),
         })
     }
 

@@ -6,11 +6,14 @@ use std::time::Duration;
 
 use strata_core::admin::{self, AdminError, AdminOptions, ResolveAction};
 use strata_core::driver::Session;
-use strata_core::engine::{self, EngineError, RunOptions, RunReport};
+use strata_core::engine::{self, EngineError, RunOptions};
 use strata_core::history::{AppliedMigration, AppliedState};
 use strata_core::plan::{MigrationState, PlanError, Target};
 use strata_core::{DatabaseKind, MigrationSet, Version};
-use strata_system_tests::servers::{TempProject, TestTarget, ALL_KINDS};
+use strata_system_tests::catalog::scalar;
+use strata_system_tests::servers::{
+    exec, expect_states, has_table, states, up, TempProject, TestTarget, ALL_KINDS,
+};
 
 const T: Duration = Duration::from_secs(10);
 
@@ -22,49 +25,11 @@ fn v(set: &MigrationSet, text: &str) -> Version {
     engine::parse_version(set, text).unwrap()
 }
 
-async fn up(url: &str, set: &MigrationSet) -> Result<RunReport, EngineError> {
-    let options = RunOptions::new(Target::Latest);
-    engine::run(url, set, &options, |_| {}, |_| {}).await
-}
-
-async fn states(url: &str, set: &MigrationSet) -> Vec<(String, MigrationState)> {
-    let report = engine::status(url, set, T).await.unwrap();
-    (report.entries.into_iter())
-        .map(|e| (e.version, e.state))
-        .collect()
-}
-
-fn expect(pairs: &[(&str, MigrationState)]) -> Vec<(String, MigrationState)> {
-    (pairs.iter()).map(|(v, s)| ((*v).to_owned(), *s)).collect()
-}
-
 async fn history(url: &str) -> Vec<AppliedMigration> {
     let mut s = Session::connect(url, T).await.unwrap();
     let h = s.read_history().await.unwrap();
     s.close().await;
     h
-}
-
-/// One integer from the database, e.g. a count of events.
-async fn count(url: &str, sql: &str) -> i64 {
-    let mut s = Session::connect(url, T).await.unwrap();
-    let n = (s.scalar_i64(sql).await).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    s.close().await;
-    n
-}
-
-/// Whether a table exists (selecting from it works).
-async fn has_table(url: &str, table: &str) -> bool {
-    let mut s = Session::connect(url, T).await.unwrap();
-    let ok = s.execute(&format!("SELECT * FROM {table}")).await.is_ok();
-    s.close().await;
-    ok
-}
-
-async fn exec(url: &str, sql: &str) {
-    let mut s = Session::connect(url, T).await.unwrap();
-    (s.execute(sql).await).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    s.close().await;
 }
 
 fn three_tables() -> TempProject {
@@ -105,7 +70,7 @@ async fn baseline_records_without_running_and_up_applies_only_the_rest() {
         );
         assert_eq!(
             states(url, &set).await,
-            expect(&[("1", Applied), ("2", Applied), ("3", Pending)]),
+            expect_states(&[("1", Applied), ("2", Applied), ("3", Pending)]),
             "{kind}"
         );
         let rows = history(url).await;
@@ -118,7 +83,7 @@ async fn baseline_records_without_running_and_up_applies_only_the_rest() {
             "{kind}"
         );
         assert_eq!(
-            count(url, "SELECT COUNT(*) FROM strata_events WHERE kind = 'baseline' AND detail LIKE '%baseline to 2%reason: schema predates Strata'").await,
+            scalar(url, "SELECT COUNT(*) FROM strata_events WHERE kind = 'baseline' AND detail LIKE '%baseline to 2%reason: schema predates Strata'").await,
             2,
             "{kind}: one baseline event per migration"
         );
@@ -217,7 +182,7 @@ async fn repair_accepts_an_edited_file_with_an_audit_event() {
             "SELECT COUNT(*) FROM strata_events WHERE kind = 'repair' AND version = '2' AND detail LIKE '%{} -> {}%reason: added a review comment'",
             old.checksum, report.new_checksum
         );
-        assert_eq!(count(url, &sql).await, 1, "{kind}: the repair event");
+        assert_eq!(scalar(url, &sql).await, 1, "{kind}: the repair event");
         assert!(up(url, &set).await.unwrap().steps.is_empty(), "{kind}");
 
         let err = (admin::repair(url, &set, &v(&set, "2"), "again", &opts()).await).unwrap_err();
@@ -305,7 +270,7 @@ async fn partial_on_mariadb() -> (TestTarget, TempProject) {
 
 async fn resolve_events(url: &str, detail_like: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM strata_events WHERE kind = 'resolve' AND version = '2' AND outcome = 'ok' AND detail LIKE '{detail_like}'");
-    count(url, &sql).await
+    scalar(url, &sql).await
 }
 
 #[tokio::test]
@@ -326,7 +291,7 @@ async fn mariadb_partial_resumes_after_the_cause_is_fixed() {
         (AppliedState::Partial, 1)
     );
 
-    exec(url, "CREATE TABLE needed_by_two (id INT PRIMARY KEY)").await;
+    exec(url, &["CREATE TABLE needed_by_two (id INT PRIMARY KEY)"]).await;
     let report = admin::resolve(url, &set, &two, ResolveAction::Resume, &opts())
         .await
         .unwrap();
@@ -343,14 +308,14 @@ async fn mariadb_partial_resumes_after_the_cause_is_fixed() {
         (row.state, row.statements_committed),
         (AppliedState::Applied, 3)
     );
-    assert_eq!(count(url, "SELECT COUNT(*) FROM needed_by_two").await, 1);
+    assert_eq!(scalar(url, "SELECT COUNT(*) FROM needed_by_two").await, 1);
     assert!(has_table(url, "part_three").await);
     assert_eq!(
         resolve_events(url, "resumed the apply at statement 2 of 3%").await,
         1
     );
     let sql = format!("SELECT COUNT(*) FROM strata_events WHERE kind = 'apply' AND version = '2' AND outcome = 'ok' AND run_id = '{}'", report.run_id);
-    assert_eq!(count(url, &sql).await, 1, "the resumed apply's own event");
+    assert_eq!(scalar(url, &sql).await, 1, "the resumed apply's own event");
 
     let run = up(url, &set).await.unwrap();
     assert_eq!(run.steps.len(), 1);
@@ -361,9 +326,9 @@ async fn mariadb_partial_resumes_after_the_cause_is_fixed() {
 async fn mariadb_partial_marked_resolved_after_finishing_by_hand() {
     let (target, p) = partial_on_mariadb().await;
     let (url, set) = (target.url(), p.migrations());
-    exec(url, "CREATE TABLE needed_by_two (id INT PRIMARY KEY)").await;
-    exec(url, "INSERT INTO needed_by_two (id) VALUES (2)").await;
-    exec(url, "CREATE TABLE part_three (id INT PRIMARY KEY)").await;
+    exec(url, &["CREATE TABLE needed_by_two (id INT PRIMARY KEY)"]).await;
+    exec(url, &["INSERT INTO needed_by_two (id) VALUES (2)"]).await;
+    exec(url, &["CREATE TABLE part_three (id INT PRIMARY KEY)"]).await;
     let report = admin::resolve(
         url,
         &set,
@@ -416,13 +381,13 @@ async fn mariadb_partial_rolled_back_with_the_stored_down_sql() {
         1
     );
     let sql = format!("SELECT COUNT(*) FROM strata_events WHERE kind = 'rollback' AND version = '2' AND outcome = 'ok' AND run_id = '{}'", report.run_id);
-    assert_eq!(count(url, &sql).await, 1);
+    assert_eq!(scalar(url, &sql).await, 1);
     assert_eq!(
         states(url, &set).await[1],
         ("2".to_owned(), MigrationState::Pending)
     );
     // With the cause fixed, a plain run applies it from the start, then 3.
-    exec(url, "CREATE TABLE needed_by_two (id INT PRIMARY KEY)").await;
+    exec(url, &["CREATE TABLE needed_by_two (id INT PRIMARY KEY)"]).await;
     assert_eq!(up(url, &set).await.unwrap().steps.len(), 2);
     assert!(has_table(url, "part_three").await && has_table(url, "after_three").await);
 }
@@ -482,15 +447,15 @@ async fn a_no_transaction_postgres_migration_resumes_too() {
         (row.state, row.statements_committed),
         (AppliedState::Partial, 2)
     );
-    exec(url, "CREATE TABLE nt_missing (id int)").await;
+    exec(url, &["CREATE TABLE nt_missing (id int)"]).await;
     admin::resolve(url, &set, &v(&set, "1"), ResolveAction::Resume, &opts())
         .await
         .unwrap();
     assert_eq!(
         states(url, &set).await,
-        expect(&[("1", MigrationState::Applied)])
+        expect_states(&[("1", MigrationState::Applied)])
     );
-    assert_eq!(count(url, "SELECT COUNT(*) FROM nt_missing").await, 1);
+    assert_eq!(scalar(url, "SELECT COUNT(*) FROM nt_missing").await, 1);
 }
 
 #[test]

@@ -18,7 +18,8 @@ use strata_core::driver::Session;
 use strata_core::engine::{self, EngineError, RunOptions};
 use strata_core::plan::{MigrationState, Target};
 use strata_core::{DatabaseKind, MigrationSet};
-use strata_system_tests::servers::{run_strata, TestTarget, ALL_KINDS};
+use strata_system_tests::catalog::scalar;
+use strata_system_tests::servers::{exec, run_strata, states, TestTarget, ALL_KINDS};
 use strata_system_tests::{repo_root, target_dir};
 
 const T: Duration = Duration::from_secs(10);
@@ -106,28 +107,6 @@ fn run(program: &Path, args: &[&str]) -> String {
     text(&out.stdout)
 }
 
-async fn exec(url: &str, statements: &[&str]) {
-    let mut s = Session::connect(url, T).await.unwrap();
-    for sql in statements {
-        (s.execute(sql).await).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    }
-    s.close().await;
-}
-
-async fn count(url: &str, sql: &str) -> i64 {
-    let mut s = Session::connect(url, T).await.unwrap();
-    let n = (s.scalar_i64(sql).await).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    s.close().await;
-    n
-}
-
-async fn states(url: &str, set: &MigrationSet) -> Vec<(String, MigrationState)> {
-    let report = engine::status(url, set, T).await.unwrap();
-    (report.entries.into_iter())
-        .map(|e| (e.version, e.state))
-        .collect()
-}
-
 fn run_options(allow_out_of_order: bool) -> RunOptions {
     let mut options = RunOptions::new(Target::Latest);
     options.allow_out_of_order = allow_out_of_order;
@@ -198,7 +177,7 @@ async fn adopt_like_a_user(
         .collect();
     assert_eq!(imported, recorded, "{kind}: {tool} recorded {listed:?}");
     let sql = "SELECT COUNT(*) FROM strata_events WHERE kind = 'adopt' AND outcome = 'ok'";
-    assert_eq!(count(url, sql).await, recorded.len() as i64, "{kind}");
+    assert_eq!(scalar(url, sql).await, recorded.len() as i64, "{kind}");
     let report = engine::status(url, &set, T).await.unwrap();
     assert!(
         report.foreign.is_none(),
@@ -551,7 +530,7 @@ async fn a_failed_or_dirty_foreign_history_is_refused_with_what_to_do() {
     )
     .await;
     assert_eq!(
-        count(
+        scalar(
             target.url(),
             "SELECT COUNT(*) FROM schema_migrations WHERE dirty"
         )
@@ -630,7 +609,7 @@ async fn versions_without_files_are_named_and_nothing_is_imported() {
     )
     .await;
     assert_eq!(
-        count(target.url(), "SELECT COUNT(*) FROM schema_migrations").await,
+        scalar(target.url(), "SELECT COUNT(*) FROM schema_migrations").await,
         3
     );
 }

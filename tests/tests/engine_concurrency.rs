@@ -156,7 +156,8 @@ async fn concurrent_runs(kind: DatabaseKind) {
             waiters_total += 1;
             named = true;
             match kind {
-                DatabaseKind::Postgres => {
+                // SQLite's lock row names its holder as PostgreSQL's application name does.
+                DatabaseKind::Postgres | DatabaseKind::Sqlite => {
                     // `strata <user>@<host> pid <pid> from <address> (…)`, the pid one of the others.
                     let holder_pid = holder
                         .strip_prefix(&format!("strata {actor} pid "))
@@ -258,14 +259,11 @@ async fn concurrent_runs(kind: DatabaseKind) {
         problems.len(),
         problems.iter().take(12).cloned().collect::<Vec<_>>().join("\n")
     );
-    // SQLite has no lock server to wait on: runs serialise on its write lock, per migration,
-    // and nobody is named. On PostgreSQL and MariaDB some waiter must have named the holder.
-    if kind != DatabaseKind::Sqlite {
-        assert!(
-            rounds_with_named_holder > 0,
-            "{kind}: in {rounds} rounds no waiting run printed '{WAITING}…'"
-        );
-    }
+    // Some waiter must have named the holder (SQLite: from its lock row).
+    assert!(
+        rounds_with_named_holder > 0,
+        "{kind}: in {rounds} rounds no waiting run printed '{WAITING}…'"
+    );
 }
 
 #[tokio::test]
@@ -285,22 +283,18 @@ async fn five_concurrent_runs_apply_each_migration_once_sqlite() {
 
 // A run killed with SIGKILL in the middle of a migration.
 
-/// 2's first statement: it keeps the server busy for 30 s, then inserts row 7 into `base`,
-/// which other connections see only once the statement committed. SQLite has no sleep function:
-/// a recursive CTE counting to two billion keeps it busy for minutes instead.
-fn slow_statement(kind: DatabaseKind) -> &'static str {
-    match kind {
-        DatabaseKind::Postgres => "INSERT INTO base (id) SELECT 7 FROM pg_sleep(30)",
-        DatabaseKind::Mysql => "INSERT INTO base (id) SELECT 7 + SLEEP(30)",
-        DatabaseKind::Sqlite => {
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000000) INSERT INTO base (id) SELECT 7 + 0 * count(*) FROM n"
-        }
-    }
-}
+/// How long 2's middle statement keeps the server busy.
+const SLEEP_S: u64 = 15;
 
-/// Whether 2's first statement committed: its row is in `base`.
-async fn first_statement_committed(url: &str) -> bool {
-    scalar(url, "SELECT COUNT(*) FROM base WHERE id = 7").await == 1
+/// 2: a table, a statement that keeps the server busy for [`SLEEP_S`] s, another table. SQLite
+/// has no sleep function: a recursive CTE counting to two billion keeps it busy for minutes.
+fn slow_migration(kind: DatabaseKind) -> String {
+    let slow = match kind {
+        DatabaseKind::Postgres => format!("SELECT pg_sleep({SLEEP_S})"),
+        DatabaseKind::Mysql => format!("SELECT SLEEP({SLEEP_S})"),
+        DatabaseKind::Sqlite => "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000000) SELECT count(*) FROM n".into(),
+    };
+    format!("CREATE TABLE a_done (id INTEGER PRIMARY KEY);\n{slow};\nCREATE TABLE b_done (id INTEGER PRIMARY KEY);\n")
 }
 
 async fn table_exists(kind: DatabaseKind, url: &str, table: &str) -> bool {
@@ -312,36 +306,33 @@ async fn table_exists(kind: DatabaseKind, url: &str, table: &str) -> bool {
     scalar(url, &sql).await == 1
 }
 
-/// How many connections other than this one run (or last ran) the slow statement: the killed
-/// run's, until the server notices its client is gone. None for SQLite: there is no server, the
-/// work died with the process. Matched anywhere in the text: the engine may send the statement
-/// together with its own (`BEGIN;` on PostgreSQL).
+/// How many connections other than this one run the slow statement: the killed run's, until
+/// the server notices its client is gone (or the next run ends it). SQLite has no server: the
+/// work died with the process. Matched anywhere in the text: the engine sends the statement
+/// with its own (`BEGIN;` on PostgreSQL, the journal on MariaDB).
 async fn still_running(kind: DatabaseKind, url: &str) -> i64 {
-    match kind {
-        DatabaseKind::Postgres => {
-            scalar(
-                url,
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
-                 AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(30)%'",
-            )
-            .await
-        }
-        DatabaseKind::Mysql => {
-            scalar(
-                url,
-                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() \
-                 AND ID <> CONNECTION_ID() AND INFO LIKE '%SLEEP(30)%'",
-            )
-            .await
-        }
-        DatabaseKind::Sqlite => 0,
-    }
+    let sql = match kind {
+        DatabaseKind::Postgres => format!(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%pg_sleep({SLEEP_S})%'"
+        ),
+        DatabaseKind::Mysql => format!(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() \
+             AND ID <> CONNECTION_ID() AND INFO LIKE '%SLEEP({SLEEP_S})%'"
+        ),
+        DatabaseKind::Sqlite => return 0,
+    };
+    scalar(url, &sql).await
 }
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
+/// Kill `strata up` with SIGKILL during 2's slow statement; the next run must get the lock
+/// within 5 s, end the statement the server still runs for the dead client, and find the
+/// history true: PostgreSQL and SQLite rolled 2 back, MariaDB's journal says statement 1
+/// committed. The statement after the slow one never runs, even once the sleep is over.
 async fn killed_run(kind: DatabaseKind) {
     let project = TempProject::new();
     project.write(
@@ -350,11 +341,9 @@ async fn killed_run(kind: DatabaseKind) {
         "CREATE TABLE base (id INTEGER PRIMARY KEY);\n",
         Some("DROP TABLE base;\n"),
     );
-    let slow_up = format!(
-        "{};\nCREATE TABLE slow_done (id INTEGER PRIMARY KEY);\n",
-        slow_statement(kind)
-    );
-    project.write("2", "slow", &slow_up, Some("DROP TABLE slow_done;\n"));
+    let slow_up = slow_migration(kind);
+    let slow_down = "DROP TABLE b_done;\nDROP TABLE a_done;\n";
+    project.write("2", "slow", &slow_up, Some(slow_down));
     let target = TestTarget::create(kind).await;
     let url = target.url();
     strata_bin();
@@ -366,11 +355,11 @@ async fn killed_run(kind: DatabaseKind) {
         .spawn()
         .expect("strata starts");
     let started = Instant::now();
-    // Wait until 2's slow first statement runs.
-    loop {
+    // Wait until 2's slow statement runs.
+    let sleeping_since = loop {
         let stepping = read(&stderr_path).contains("up   2 slow");
         if stepping && (kind == DatabaseKind::Sqlite || still_running(kind, url).await == 1) {
-            break;
+            break Instant::now();
         }
         if let Some(status) = child.try_wait().unwrap() {
             panic!(
@@ -380,13 +369,12 @@ async fn killed_run(kind: DatabaseKind) {
         }
         assert!(
             started.elapsed() < Duration::from_secs(20),
-            "{kind}: 2's first statement ({}) was not running after 20 s:\n{}",
-            slow_statement(kind),
+            "{kind}: 2's slow statement was not running after 20 s:\n{}",
             read(&stderr_path)
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    tokio::time::sleep(Duration::from_secs(1).saturating_sub(started.elapsed())).await;
+    };
+    tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(
         child.try_wait().unwrap().is_none(),
         "{kind}: strata up ended before it was killed"
@@ -400,9 +388,16 @@ async fn killed_run(kind: DatabaseKind) {
         "{kind}: strata up was not killed by SIGKILL: {status}"
     );
 
-    // 2 never finished: without its files the next run has nothing slow to do, so how long it
-    // takes is how long it waited for the lock.
+    // 2 never finished. The next run applies a quick 3 instead (an up-to-date database is
+    // answered without the lock): how long it takes is how long it waited for the lock and for
+    // the dead run's statement to end.
     project.remove("2", "slow");
+    project.write(
+        "3",
+        "quick",
+        "CREATE TABLE c_done (id INTEGER PRIMARY KEY);\n",
+        None,
+    );
     let next = project.strata(&["up", "--url", url, "--lock-timeout", "5"]);
     let lock_after = killed_at.elapsed();
     assert_ne!(
@@ -412,28 +407,52 @@ async fn killed_run(kind: DatabaseKind) {
         next.output()
     );
     assert!(
-        next.elapsed < Duration::from_secs(5),
-        "{kind}: the next run took {:?}:\n{}",
-        next.elapsed,
+        lock_after < Duration::from_secs(5),
+        "{kind}: the next run ended {lock_after:?} after the kill:\n{}",
         next.output()
     );
+    // Whatever the server still ran for the dead client is over once the next run has begun.
+    let orphan_left = still_running(kind, url).await;
+    assert_eq!(
+        orphan_left,
+        0,
+        "{kind}: the killed run's statement still runs after the next run:\n{}",
+        next.output()
+    );
+    let said = format!("{}{}", next.stdout, next.stderr);
+    let ended_orphan = said.contains("a run that is gone left a statement running; ending it");
     match kind {
-        DatabaseKind::Mysql if next.code == Some(3) => assert!(
-            next.stderr.contains("2 is partially applied (0 of 2 statements committed)"),
-            "{kind}: the next run refused, but not because 2 is partial with nothing committed:\n{}",
+        // MariaDB notices a dead client only when the statement ends: the next run ended it.
+        // PostgreSQL checks every second (client_connection_check_interval) and may be first.
+        DatabaseKind::Mysql => assert!(
+            ended_orphan,
+            "{kind}: the next run did not say it ended the dead run's statement:\n{}",
+            next.output()
+        ),
+        DatabaseKind::Sqlite => assert!(
+            said.contains("took over the migration lock of a run that is gone: strata "),
+            "{kind}: the next run did not say it took over the dead run's lock:\n{}",
+            next.output()
+        ),
+        DatabaseKind::Postgres => {}
+    }
+    match kind {
+        DatabaseKind::Mysql => assert!(
+            next.code == Some(3)
+                && next.stderr.contains("2 is partially applied (1 of 3 statements committed)"),
+            "{kind}: the next run did not refuse because 2 is partial with statement 1 committed:\n{}",
             next.output()
         ),
         _ => assert!(
-            next.code == Some(0) && next.stdout.contains("nothing to do"),
-            "{kind}: the next run after the kill:\n{}",
+            next.code == Some(0) && table_exists(kind, url, "c_done").await,
+            "{kind}: the next run after the kill did not apply 3:\n{}",
             next.output()
         ),
     }
+    project.remove("3", "quick");
 
-    // What status says about 2 once its files are back, now and after the server has noticed
-    // the dead client and ended its statement.
-    project.write("2", "slow", &slow_up, Some("DROP TABLE slow_done;\n"));
-    // What status says about 2 must match what the database holds.
+    // What status says about 2 once its files are back, now and once the sleep would be over.
+    project.write("2", "slow", &slow_up, Some(slow_down));
     let check = |when: &'static str| {
         let project = &project;
         async move {
@@ -441,12 +460,6 @@ async fn killed_run(kind: DatabaseKind) {
                 .strata(&["status", "--url", url, "--json"])
                 .success()
                 .json();
-            let one = &status["entries"][0];
-            assert_eq!(
-                (&one["version"], &one["state"]),
-                (&serde_json::json!("1"), &serde_json::json!("applied")),
-                "{kind}: {when}: {status}"
-            );
             let entry = status["entries"]
                 .as_array()
                 .unwrap()
@@ -456,46 +469,45 @@ async fn killed_run(kind: DatabaseKind) {
                 .unwrap_or_else(|| panic!("{kind}: {when}: status has no entry for 2: {status}"));
             let state = entry["state"].as_str().unwrap_or_default().to_owned();
             let committed = entry["applied"]["statementsCommitted"].as_i64();
-            let started = first_statement_committed(url).await;
-            assert!(
-                !table_exists(kind, url, "slow_done").await,
-                "{kind}: {when}: 2's second statement ran, yet the run was killed during its first"
+            let (a, b) = (
+                table_exists(kind, url, "a_done").await,
+                table_exists(kind, url, "b_done").await,
             );
-            match (kind, state.as_str()) {
-                // PostgreSQL and SQLite: the transaction never committed.
-                (_, "pending") => assert!(
-                    entry["applied"].is_null() && !started,
-                    "{kind}: {when}: 2 is pending; its first statement's row is in base: {started}: {entry}"
+            assert!(
+                !b,
+                "{kind}: {when}: 2's third statement ran, yet the run was killed during its second"
+            );
+            match kind {
+                // The transaction never committed: no trace of 2.
+                // (3 applied, 2 is older: out of order.)
+                DatabaseKind::Postgres | DatabaseKind::Sqlite => assert!(
+                    state == "outOfOrder" && entry["applied"].is_null() && !a,
+                    "{kind}: {when}: 2 should be pending with no table left (a_done exists: {a}): {entry}"
                 ),
-                // MariaDB: the journal says exactly how far the server got.
-                (DatabaseKind::Mysql, "partial") => assert_eq!(
-                    (committed, entry["applied"]["statementsTotal"].as_i64()),
-                    (Some(i64::from(started)), Some(2)),
-                    "{kind}: {when}: 2 is partial; its first statement's row is in base: {started}: {entry}"
+                // The journal says exactly what committed: statement 1 (a_done), of 3.
+                DatabaseKind::Mysql => assert!(
+                    state == "partial"
+                        && committed == Some(1)
+                        && entry["applied"]["statementsTotal"].as_i64() == Some(3)
+                        && a,
+                    "{kind}: {when}: 2 should be partial with statement 1 of 3 committed (a_done exists: {a}): {entry}"
                 ),
-                _ => panic!("{kind}: {when}: 2, killed during its first statement, is {state}: {entry}"),
             }
-            format!("{state} ({} of 2 committed)", committed.unwrap_or(0))
+            format!("{state} ({} of 3 committed)", committed.unwrap_or(0))
         }
     };
     let state_now = check("right after the kill").await;
-
-    // The server may not notice the dead client before the slow statement ends.
-    let mut orphan_for = None;
-    while killed_at.elapsed() < Duration::from_secs(40) {
-        if still_running(kind, url).await == 0 {
-            orphan_for = Some(killed_at.elapsed());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let state_later = check("once the server ended the killed run's statement").await;
+    // Past the end of the sleep the dead run's statement would have had, had it run on.
+    let over = (sleeping_since + Duration::from_secs(SLEEP_S + 3))
+        .saturating_duration_since(Instant::now());
+    tokio::time::sleep(over).await;
+    let state_later = check("once the slow statement would have ended").await;
     println!(
-        "{kind}: killed strata up after {:.1} s; the next run got the lock and finished {:.2} s after the kill ({:.2} s run); the killed run's statement ran on for {}; 2 was {state_now} right after the kill, {state_later} once the server was done",
-        (killed_at - started).as_secs_f64(),
+        "{kind}: killed strata up {:.1} s into 2's slow statement; the next run ended {:.2} s after the kill ({:.2} s run){}; 2 was {state_now} right after, {state_later} after the sleep's end",
+        (killed_at - sleeping_since).as_secs_f64(),
         lock_after.as_secs_f64(),
         next.elapsed.as_secs_f64(),
-        orphan_for.map_or("over 40 s".to_owned(), |d| format!("{:.1} s", d.as_secs_f64()))
+        if ended_orphan { ", ending the orphaned statement" } else { "" },
     );
 }
 

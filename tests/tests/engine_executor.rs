@@ -159,16 +159,18 @@ async fn a_failing_statement_leaves_an_exact_record() {
         let history = s.read_history().await.unwrap();
         match kind {
             DatabaseKind::Mysql => {
-                // DDL committed implicitly: the journal names exactly what committed.
+                // DDL committed implicitly: the journal names exactly what committed. The two
+                // INSERTs were one group, which the failure rolled back whole.
                 assert!(!record.rolled_back, "{kind}");
-                assert_eq!(record.committed, [1, 2], "{kind}");
+                assert_eq!(record.committed, [1], "{kind}");
                 assert_eq!(history.len(), 1, "{kind}");
                 assert_eq!(
                     (history[0].state, history[0].statements_committed),
-                    (AppliedState::Partial, 2),
+                    (AppliedState::Partial, 1),
                     "{kind}"
                 );
-                assert!(text.contains("Statements 1, 2 committed"), "{kind}: {text}");
+                assert!(text.contains("Statements 1 committed"), "{kind}: {text}");
+                assert_eq!(count(&mut s, "c").await, 0, "{kind}: the group's row");
             }
             _ => {
                 assert!(record.rolled_back, "{kind}");
@@ -291,4 +293,132 @@ async fn a_newer_history_format_is_refused() {
         );
         s.close().await;
     }
+}
+
+/// MariaDB: consecutive data changes after DDL commit once, as a group. A failure inside the
+/// group rolls all of it back, and the journal says exactly that: only the DDL before it
+/// committed, so a resume starts at the group's first statement and finishes the migration.
+#[tokio::test]
+async fn mariadb_a_failure_inside_a_run_of_inserts_rolls_the_run_back() {
+    use strata_core::admin::{self, AdminOptions, ResolveAction};
+    use strata_core::engine::{self, EngineError};
+    use strata_system_tests::servers::{exec, up, TempProject};
+
+    let target = TestTarget::create(DatabaseKind::Mysql).await;
+    let url = target.url();
+    let statements = [
+        "CREATE TABLE grp (id INT PRIMARY KEY)",
+        "INSERT INTO grp (id) VALUES (1)",
+        "INSERT INTO grp (id) VALUES (2)",
+        "INSERT INTO needed_by_grp (id) VALUES (3)",
+        "INSERT INTO grp (id) VALUES (4)",
+        "CREATE INDEX grp_id ON grp (id)",
+        "INSERT INTO grp (id) VALUES (6)",
+    ];
+    let p = TempProject::new();
+    let sql: String = statements.iter().map(|s| format!("{s};\n")).collect();
+    p.write("1", "grouped", &sql, Some("DROP TABLE grp;\n"));
+    let set = p.migrations();
+
+    let err = up(url, &set).await.unwrap_err();
+    let EngineError::Run(run_err) = &err else {
+        panic!("not a run error: {err:?}")
+    };
+    let RunError::Statement { index, record, .. } = &**run_err else {
+        panic!("not a statement error: {run_err:?}")
+    };
+    assert_eq!(*index, 4, "{err}");
+    // Statements 2 and 3 ran, but in the group that statement 4 rolled back.
+    assert!(!record.rolled_back, "{record:?}");
+    assert_eq!(record.committed, [1], "{err}");
+    assert!(err.to_string().contains("Statements 1 committed"), "{err}");
+    let mut s = Session::connect(url, T).await.unwrap();
+    assert_eq!(
+        count(&mut s, "grp").await,
+        0,
+        "the group's rows are rolled back"
+    );
+    let history = s.read_history().await.unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(
+        (
+            history[0].state,
+            history[0].statements_committed,
+            history[0].statements_total
+        ),
+        (AppliedState::Partial, 1, 7)
+    );
+    // The event lists statement 1 alone as committed.
+    let listed = "SELECT COUNT(*) FROM strata_events WHERE outcome = 'partial' AND detail = CONCAT('committed statements:', CHAR(10), '1: CREATE TABLE grp (id INT PRIMARY KEY)')";
+    assert_eq!(s.scalar_i64(listed).await.unwrap(), 1);
+    s.close().await;
+
+    // Fixed, the resume starts at statement 2 and runs the rest.
+    exec(url, &["CREATE TABLE needed_by_grp (id INT PRIMARY KEY)"]).await;
+    let v = engine::parse_version(&set, "1").unwrap();
+    let report = admin::resolve(
+        url,
+        &set,
+        &v,
+        ResolveAction::Resume,
+        &AdminOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(report.applied, "{report:?}");
+    assert!(
+        report.detail.contains("at statement 2 of 7"),
+        "{}",
+        report.detail
+    );
+    let mut s = Session::connect(url, T).await.unwrap();
+    assert_eq!(count(&mut s, "grp").await, 4, "rows 1, 2, 4 and 6");
+    assert_eq!(count(&mut s, "needed_by_grp").await, 1);
+    let history = s.read_history().await.unwrap();
+    assert_eq!(
+        (history[0].state, history[0].statements_committed),
+        (AppliedState::Applied, 7)
+    );
+    s.close().await;
+}
+
+/// MariaDB: a migration that starts with a group of data changes and fails inside it leaves
+/// nothing: no rows, no history row (it was written in the group), one failed event.
+#[tokio::test]
+async fn mariadb_a_failing_first_group_leaves_no_history_row() {
+    let target = TestTarget::create(DatabaseKind::Mysql).await;
+    let mut s = Session::connect(target.url(), T).await.unwrap();
+    s.ensure_history().await.unwrap();
+    s.execute("CREATE TABLE pre (id INT PRIMARY KEY)")
+        .await
+        .unwrap();
+    let bad = step(
+        Direction::Up,
+        "3",
+        &[
+            "INSERT INTO pre (id) VALUES (1)",
+            "UPDATE pre SET id = 2 WHERE id = 1",
+            "DELETE FROM no_such_table",
+            "CREATE TABLE post (id INT PRIMARY KEY)",
+        ],
+        None,
+    );
+    let err = Executor::new(&mut s, |_| {}).run(&bad).await.unwrap_err();
+    let RunError::Statement { index, record, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((*index, record.committed.as_slice()), (3, &[][..]), "{err}");
+    assert!(
+        err.to_string().contains("No statement had committed"),
+        "{err}"
+    );
+    assert_eq!(count(&mut s, "pre").await, 0);
+    assert!(s.read_history().await.unwrap().is_empty());
+    assert_eq!(
+        s.scalar_i64("SELECT COUNT(*) FROM strata_events WHERE outcome = 'failed'")
+            .await
+            .unwrap(),
+        1
+    );
+    s.close().await;
 }

@@ -111,6 +111,7 @@ fn state_word(s: MigrationState) -> &'static str {
         MigrationState::OutOfOrder => "out of order",
         MigrationState::Applied => "applied",
         MigrationState::Modified => "modified",
+        MigrationState::Changed => "changed",
         MigrationState::MissingFile => "missing file",
         MigrationState::Partial => "partial",
         MigrationState::PartialRollback => "partial rollback",
@@ -141,11 +142,14 @@ fn print_status(report: &StatusReport) {
     let applied = report.count(MigrationState::Applied)
         + report.count(MigrationState::Modified)
         + report.count(MigrationState::MissingFile);
-    let pending = report.count(MigrationState::Pending) + report.count(MigrationState::OutOfOrder);
+    let pending = report.count(MigrationState::Pending)
+        + report.count(MigrationState::OutOfOrder)
+        + report.count(MigrationState::Changed);
     println!("{applied} applied, {pending} pending");
     for (state, hint) in [
         (MigrationState::OutOfOrder, "older than the newest applied migration: `strata up --allow-out-of-order` applies them"),
         (MigrationState::Modified, "changed since applied: restore the file or `strata repair <version>`"),
+        (MigrationState::Changed, "repeatable, changed since applied: `strata up` applies it again"),
         (MigrationState::Partial, "partially applied: `strata resolve <version> --resume | --mark-resolved | --roll-back` before going on"),
     ] {
         let n = report.count(state);
@@ -269,12 +273,43 @@ fn execute(
         Some(h) => eprintln!("waiting for the migration lock held by {h}"),
         None => eprintln!("waiting for the migration lock"),
     };
-    let result = runtime().block_on(engine::run(&db.url, set, &options, progress, waiting));
-    if result.is_err() && !json {
-        eprintln!("failed");
+    let cancel = options.cancel.clone();
+    let result = runtime().block_on(async {
+        let run = engine::run(&db.url, set, &options, progress, waiting);
+        tokio::select! {
+            result = run => result,
+            () = interrupted(cancel) => unreachable!("a second Ctrl-C exits"),
+        }
+    });
+    if !json {
+        match &result {
+            Err(EngineError::Cancelled { .. }) => eprintln!("cancelled"),
+            Err(_) => eprintln!("failed"),
+            Ok(_) => {}
+        }
     }
     show_report(&result?, json);
     Ok(())
+}
+
+/// Ctrl-C (SIGINT) cancels the run: it stops the running statement and records what it left,
+/// then exits with 130 (`main.rs`). A second Ctrl-C quits at once, without waiting for that.
+/// Never resolves.
+async fn interrupted(cancel: engine::CancelToken) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return std::future::pending().await;
+    }
+    eprintln!(
+        "\ninterrupted: cancelling the run and recording what it left (Ctrl-C again quits at once)"
+    );
+    cancel.cancel();
+    if tokio::signal::ctrl_c().await.is_ok() {
+        eprintln!(
+            "interrupted again: quitting without waiting; `strata status` shows what the run left"
+        );
+        std::process::exit(130);
+    }
+    std::future::pending().await
 }
 
 fn show_report(report: &RunReport, json: bool) {
@@ -310,6 +345,9 @@ fn print_report(report: &RunReport) {
                 println!("  [{}] {}", i + 1, sql.trim().replace('\n', "\n      "));
             }
         }
+    }
+    for note in &report.notes {
+        println!("note: {note}");
     }
     if report.steps.is_empty() {
         println!("nothing to do: {} is up to date", report.target);

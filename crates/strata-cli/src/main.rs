@@ -119,7 +119,12 @@ enum Command {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("STRATA_LOG"))
+        // The engine's warnings (e.g. that it ended a statement a killed run left running)
+        // show unless STRATA_LOG says otherwise.
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STRATA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("strata_core=warn")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -135,7 +140,8 @@ fn main() -> ExitCode {
 /// Exit codes pipelines can branch on (also in the README): 0 done, 1 error (bad input,
 /// connection, I/O), 2 wrong arguments (from clap), 3 the plan was refused (out of order,
 /// modified, partial, irreversible), 4 another run held the lock too long, 5 a migration's
-/// SQL failed (the message says what committed).
+/// SQL failed (the message says what committed), 130 the run was cancelled with Ctrl-C (the
+/// message says what it left).
 fn exit_code(e: &anyhow::Error) -> u8 {
     use strata_core::engine::EngineError;
     use strata_core::executor::RunError;
@@ -146,6 +152,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     match e.downcast_ref::<EngineError>() {
         Some(EngineError::Plan(_) | EngineError::ManagedByAnotherTool { .. }) => 3,
         Some(EngineError::Lock(l)) if matches!(**l, LockError::Timeout { .. }) => 4,
+        Some(EngineError::Cancelled { .. }) => 130,
         Some(EngineError::Run(r))
             if matches!(
                 **r,

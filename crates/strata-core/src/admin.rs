@@ -115,17 +115,7 @@ pub enum AdminError {
     },
 }
 
-impl From<LockError> for AdminError {
-    fn from(e: LockError) -> Self {
-        Self::Lock(Box::new(e))
-    }
-}
-
-impl From<RunError> for AdminError {
-    fn from(e: RunError) -> Self {
-        Self::Run(Box::new(e))
-    }
-}
+crate::engine::boxed_lock_and_run_errors!(AdminError);
 
 /// A migration an operation recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

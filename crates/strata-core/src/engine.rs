@@ -1,6 +1,7 @@
 //! The engine's front door, used alike by the app and the CLI: status, plan, run, baseline
 //! and repair of a project's migrations against one database. It connects, takes the lock,
-//! reads the history, plans (pure) and executes; it holds no state between calls.
+//! reads the history, plans (pure) and executes; it holds no state between calls. A run can
+//! be cancelled (`RunOptions::cancel`, `cancel.rs`) and then says exactly what it left.
 
 use std::time::{Duration, Instant};
 
@@ -8,12 +9,19 @@ use serde::Serialize;
 
 use crate::dialect::DatabaseKind;
 use crate::driver::{ConnectError, HistoryError, Session};
-use crate::executor::{Direction, Executor, Progress, RunError, Step, StepStatement};
+use crate::executor::{Direction, FailureRecord, Progress, RunError, Step, StepStatement};
 use crate::history::AppliedMigration;
 use crate::lock::{LockError, LockHolder, MigrationLock};
 use crate::plan::{self, Local, MigrationState, PlanError, PlanOptions, Target};
 use crate::source::{Migration, MigrationSet, Version};
 use crate::split::{self, Finding};
+
+mod execute;
+mod status;
+
+pub use status::{snapshot, snapshot_pooled, status, HistorySnapshot};
+
+pub use crate::lock::CancelToken;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -33,6 +41,16 @@ pub enum EngineError {
         target: String,
         foreign: Box<crate::adopt::ForeignHistory>,
     },
+    #[error("{}", execute::describe(target, during, record, *done))]
+    Cancelled {
+        target: String,
+        /// The migration that was running, `<version> (<name>)`.
+        during: Option<String>,
+        /// What that migration left, when one was running.
+        record: Option<FailureRecord>,
+        /// Steps that finished before the cancel.
+        done: usize,
+    },
     #[error("version {version} is not a {layout} version: {reason}")]
     BadVersion {
         version: String,
@@ -41,17 +59,26 @@ pub enum EngineError {
     },
 }
 
-impl From<LockError> for EngineError {
-    fn from(e: LockError) -> Self {
-        Self::Lock(Box::new(e))
-    }
-}
+/// `From<LockError>` and `From<RunError>` for an error enum that boxes them (they are large)
+/// in its `Lock` and `Run` variants: [`EngineError`] and `AdminError`.
+macro_rules! boxed_lock_and_run_errors {
+    ($error:ty) => {
+        impl From<$crate::lock::LockError> for $error {
+            fn from(e: $crate::lock::LockError) -> Self {
+                Self::Lock(Box::new(e))
+            }
+        }
 
-impl From<RunError> for EngineError {
-    fn from(e: RunError) -> Self {
-        Self::Run(Box::new(e))
-    }
+        impl From<$crate::executor::RunError> for $error {
+            fn from(e: $crate::executor::RunError) -> Self {
+                Self::Run(Box::new(e))
+            }
+        }
+    };
 }
+pub(crate) use boxed_lock_and_run_errors;
+
+boxed_lock_and_run_errors!(EngineError);
 
 /// One migration's line in a status report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,6 +126,11 @@ pub struct RunOptions {
     /// touches until it ends: thousands of DDL migrations need a larger
     /// `max_locks_per_transaction` (the error says so).
     pub single_transaction: bool,
+    /// Raise it (from any task or thread) to stop the run: before its next statement, and
+    /// the running statement itself on PostgreSQL and MySQL/MariaDB. SQLite cannot interrupt
+    /// a statement: its run stops when the running statement ends. The run then fails with
+    /// [`EngineError::Cancelled`], saying what it left.
+    pub cancel: CancelToken,
 }
 
 impl RunOptions {
@@ -110,6 +142,7 @@ impl RunOptions {
             lock_timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(15),
             single_transaction: false,
+            cancel: CancelToken::new(),
         }
     }
 }
@@ -136,6 +169,8 @@ pub struct RunReport {
     pub target: String,
     pub dry_run: bool,
     pub steps: Vec<PlannedRun>,
+    /// What to know about the plan beyond its steps (e.g. repeatables a rollback leaves applied).
+    pub notes: Vec<String>,
     pub run_id: Option<String>,
     pub duration_ms: f64,
 }
@@ -180,92 +215,6 @@ pub fn parse_version(set: &MigrationSet, text: &str) -> Result<Version, EngineEr
         layout: set.layout.as_str(),
         reason,
     })
-}
-
-/// Every migration's state in the database at `url`. Reading never creates anything.
-pub async fn status(
-    url: &str,
-    set: &MigrationSet,
-    timeout: Duration,
-) -> Result<StatusReport, EngineError> {
-    Ok(snapshot(url, timeout).await?.status(set))
-}
-
-/// What a database's history says, read apart from the migrations on disk, so that a host can
-/// read the migrations folder while it connects (`status` and an up-to-date `up` cost the
-/// longer of the two, not their sum). The stored SQL is left out.
-#[derive(Debug, Clone)]
-pub struct HistorySnapshot {
-    /// The database, password redacted.
-    pub target: String,
-    pub kind: DatabaseKind,
-    pub history: Vec<AppliedMigration>,
-    /// Another tool's history, when there is no Strata history.
-    pub foreign: Option<crate::adopt::ForeignHistory>,
-}
-
-/// Read the history at `url` (two queries on one connection). Reading never creates
-/// anything.
-pub async fn snapshot(url: &str, timeout: Duration) -> Result<HistorySnapshot, EngineError> {
-    let mut session = Session::connect(url, timeout).await?;
-    let read = async {
-        let history = session.read_history_without_sql().await?;
-        let foreign = match history.is_empty() {
-            true => crate::adopt::detect_in(&mut session).await?,
-            false => None,
-        };
-        Ok::<_, EngineError>((history, foreign))
-    };
-    let read = read.await;
-    let (target, kind) = (session.target.clone(), session.kind());
-    session.close().await;
-    let (history, foreign) = read?;
-    Ok(HistorySnapshot {
-        target,
-        kind,
-        history,
-        foreign,
-    })
-}
-
-impl HistorySnapshot {
-    /// Every migration of `set` and of the history, with its state.
-    pub fn status(&self, set: &MigrationSet) -> StatusReport {
-        StatusReport {
-            target: self.target.clone(),
-            kind: self.kind,
-            entries: entries(set, &self.history),
-            foreign: self.foreign.clone(),
-        }
-    }
-
-    /// Whether a run towards `options.target` (applying: `Latest` or `UpTo`) has nothing to
-    /// do. `false` when it may have work, and for anything the locked run must judge (no
-    /// history yet, a plan error, a rollback target).
-    pub fn up_to_date(&self, set: &MigrationSet, options: &RunOptions) -> bool {
-        if self.history.is_empty() || !matches!(options.target, Target::Latest | Target::UpTo(_)) {
-            return false;
-        }
-        let locals = locals(set);
-        let rows = plan::status(&locals, &self.history, |raw| {
-            parse_history_version(set, raw)
-        });
-        let plan_options = PlanOptions {
-            allow_out_of_order: options.allow_out_of_order,
-        };
-        matches!(plan::plan(&rows, &options.target, plan_options), Ok(p) if p.is_empty())
-    }
-
-    /// The report of a run that found nothing to do.
-    pub fn nothing_to_do(&self, started: Instant) -> RunReport {
-        RunReport {
-            target: self.target.clone(),
-            dry_run: false,
-            steps: Vec::new(),
-            run_id: None,
-            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-        }
-    }
 }
 
 /// The statements of one part, split by the dialect's rules, with file positions; and
@@ -394,20 +343,35 @@ pub async fn run(
             return Ok(known.nothing_to_do(started));
         }
     }
-    let lock = if options.dry_run {
+    let cancelled_before = || EngineError::Cancelled {
+        target: crate::driver::redact_url(url),
+        during: None,
+        record: None,
+        done: 0,
+    };
+    if options.cancel.is_cancelled() {
+        return Err(cancelled_before());
+    }
+    let mut lock = if options.dry_run {
         None
     } else {
-        Some(MigrationLock::acquire(url, options.lock_timeout, waiting).await?)
+        tokio::select! {
+            lock = MigrationLock::acquire(url, options.lock_timeout, waiting) => Some(lock?),
+            () = options.cancel.cancelled() => return Err(cancelled_before()),
+        }
     };
-    let result = plan_and_run(url, set, options, progress).await;
+    let result = plan_and_run(url, set, options, progress, lock.as_mut()).await;
+    let recovered = lock.as_ref().and_then(|l| l.recovered().map(str::to_owned));
     if let Some(lock) = lock {
         lock.release().await;
     }
-    let (target, steps, run_id) = result?;
+    let (target, steps, run_id, mut notes) = result?;
+    notes.splice(0..0, recovered);
     Ok(RunReport {
         target,
         dry_run: options.dry_run,
         steps,
+        notes,
         run_id,
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
     })
@@ -418,8 +382,16 @@ async fn plan_and_run(
     set: &MigrationSet,
     options: &RunOptions,
     progress: impl FnMut(Progress) + Send,
-) -> Result<(String, Vec<PlannedRun>, Option<String>), EngineError> {
+    mut lock: Option<&mut MigrationLock>,
+) -> Result<(String, Vec<PlannedRun>, Option<String>, Vec<String>), EngineError> {
     let mut session = Session::connect(url, options.connect_timeout).await?;
+    if let Some(lock) = lock.as_mut() {
+        // This connection runs the statements: a run that finds it orphaned ends it.
+        if let Err(e) = lock.guard(&mut session).await {
+            session.close().await;
+            return Err(e.into());
+        }
+    }
     if !options.dry_run {
         session.ensure_history().await?;
         session.prepare_run().await?;
@@ -450,6 +422,7 @@ async fn plan_and_run(
             allow_out_of_order: options.allow_out_of_order,
         },
     )?;
+    let notes = plan::notes(&rows, &options.target);
     let by_version = |raw: &str| set.migrations.iter().find(|m| m.version.as_str() == raw);
     let by_history = |raw: &str| history.iter().find(|a| a.version == raw);
     let (steps, shown): (Vec<Step>, Vec<PlannedRun>) = planned
@@ -460,7 +433,12 @@ async fn plan_and_run(
                 Direction::Up => None,
                 Direction::Down => by_history(&p.raw),
             };
-            build_step(p.direction, by_version(&p.raw), applied, session.kind())
+            let (step, mut shown) =
+                build_step(p.direction, by_version(&p.raw), applied, session.kind());
+            if p.replaces {
+                shown.notes.push("a repeatable migration whose file changed since it was applied: it is applied again, and its history row replaced.".into());
+            }
+            (step, shown)
         })
         .unzip();
     let target = session.target.clone();
@@ -473,33 +451,24 @@ async fn plan_and_run(
     }
     if options.dry_run {
         session.close().await;
-        return Ok((target, shown, None));
+        return Ok((target, shown, None, notes));
     }
-    let mut executor = Executor::new(&mut session, progress);
-    let run_id = executor.run_id().to_owned();
-    let mut outcome = Ok(());
-    if options.single_transaction {
-        if !steps.is_empty() {
-            outcome = executor.run_in_one_transaction(&steps).await;
-        }
-    } else {
-        for step in &steps {
-            match executor.run(step).await {
-                // SQLite: another run applied it while this one waited for the write lock
-                // (SQLite has no lock server); it is applied exactly once, so go on.
-                Err(RunError::AlreadyApplied { version }) if step.direction == Direction::Up => {
-                    tracing::info!(%version, "applied meanwhile by another run; skipped");
-                }
-                Err(e) => {
-                    outcome = Err(e);
-                    break;
-                }
-                Ok(()) => {}
+    // A changed repeatable's old history row goes before it is applied again (plan.rs): if
+    // the run stops first, the repeatable is pending, which its changed file calls for anyway.
+    for p in planned.iter().filter(|p| p.replaces) {
+        if let Err(source) = session.delete_applied(&p.raw).await {
+            session.close().await;
+            let (version, target) = (p.raw.clone(), target.clone());
+            return Err(RunError::Bookkeeping {
+                version,
+                target,
+                source,
             }
+            .into());
         }
     }
-    drop(executor);
+    let executed = execute::execute(&mut session, &steps, options, progress, lock).await;
     session.close().await;
-    outcome?;
-    Ok((target, shown, Some(run_id)))
+    let run_id = executed?;
+    Ok((target, shown, Some(run_id), notes))
 }

@@ -198,6 +198,9 @@ fn record_text(r: &FailureRecord) -> String {
     }
 }
 
+/// The failure of a statement a cancelled run did not send.
+pub const CANCELLED: &str = "the run was cancelled before this statement was sent";
+
 /// First line of a statement, shortened, for error messages.
 fn excerpt(sql: &str) -> String {
     let one_line: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -214,6 +217,8 @@ pub struct Executor<'a> {
     run_id: String,
     actor: String,
     progress: Box<dyn FnMut(Progress) + Send + 'a>,
+    /// Raised: no further statement is sent, and a failure is recorded as cancelled.
+    cancel: crate::lock::CancelToken,
 }
 
 /// How a statement sent with some of Strata's own statements around it went.
@@ -256,7 +261,14 @@ impl<'a> Executor<'a> {
             run_id: new_run_id(),
             actor: clock::actor(),
             progress: Box::new(progress),
+            cancel: Default::default(),
         }
+    }
+
+    /// Stop before the next statement once `cancel` is raised (the engine cancels a running one).
+    pub fn with_cancel(mut self, cancel: crate::lock::CancelToken) -> Self {
+        self.cancel = cancel;
+        self
     }
 
     pub fn run_id(&self) -> &str {
@@ -272,6 +284,10 @@ impl<'a> Executor<'a> {
         error: Option<String>,
         detail: Option<String>,
     ) -> Event {
+        let outcome = match outcome {
+            Outcome::Failed if self.cancel.is_cancelled() => Outcome::Cancelled,
+            other => other,
+        };
         Event {
             run_id: self.run_id.clone(),
             at: clock::now_iso(),
@@ -328,6 +344,12 @@ impl<'a> Executor<'a> {
     /// Run one step. On PostgreSQL and SQLite a transactional step and its bookkeeping commit
     /// together or not at all.
     pub async fn run(&mut self, step: &Step) -> Result<(), RunError> {
+        self.run_step(step, None).await
+    }
+
+    /// A step from its start (`resume: None`: atomically where it can be) or resumed after
+    /// its first `from` statements (`Some(from)`: journaled), between its progress events.
+    async fn run_step(&mut self, step: &Step, resume: Option<usize>) -> Result<(), RunError> {
         self.check_text(step)?;
         (self.progress)(Progress::StepStarted {
             version: step.version.clone(),
@@ -337,10 +359,10 @@ impl<'a> Executor<'a> {
         });
         let started = Instant::now();
         let atomic = step.transactional && self.session.kind() != DatabaseKind::Mysql;
-        if atomic {
-            self.run_atomic(step, started).await?;
-        } else {
-            self.run_journaled(step, started, 0).await?;
+        match resume {
+            None if atomic => self.run_atomic(step, started).await?,
+            None => self.run_journaled(step, started, 0).await?,
+            Some(from) => self.run_journaled(step, started, from).await?,
         }
         (self.progress)(Progress::StepFinished {
             version: step.version.clone(),
@@ -372,6 +394,9 @@ impl<'a> Executor<'a> {
     ) -> Result<(), SentFailure> {
         let s = &step.statements[i];
         let index = i as u32 + 1;
+        if self.cancel.is_cancelled() {
+            return Err(SentFailure::Failed((s.line, s.column, CANCELLED.into())));
+        }
         (self.progress)(Progress::StatementStarted {
             version: step.version.clone(),
             index,
@@ -471,20 +496,6 @@ impl Executor<'_> {
     /// exists already, and ends applied (up) or removed (down), or partial again at the next
     /// failure.
     pub(crate) async fn resume_from(&mut self, step: &Step, from: usize) -> Result<(), RunError> {
-        self.check_text(step)?;
-        (self.progress)(Progress::StepStarted {
-            version: step.version.clone(),
-            name: step.name.clone(),
-            direction: step.direction,
-            statements: step.statements.len() as u32,
-        });
-        let started = Instant::now();
-        self.run_journaled(step, started, from).await?;
-        (self.progress)(Progress::StepFinished {
-            version: step.version.clone(),
-            direction: step.direction,
-            ms: started.elapsed().as_secs_f64() * 1000.0,
-        });
-        Ok(())
+        self.run_step(step, Some(from)).await
     }
 }

@@ -1,6 +1,15 @@
 //! The planner: from the migrations on disk and the history in the database, the state of
 //! every migration and the steps that reach a target. Pure: no I/O, so the app's preview and
 //! the CLI's `plan` are this function, and its tests are tables.
+//!
+//! Repeatable migrations (Flyway's `R__<description>.sql`) follow Flyway: they have no version,
+//! run after every pending versioned migration of the plan (by description, also with
+//! `--to`, as Flyway's `target` does), and are applied again whenever their checksum changes
+//! (state [`MigrationState::Changed`], a step that `replaces` its history row). They are never
+//! out of order, never modified and never make a versioned migration out of order. Their
+//! history key is `R__<description>`, which no versioned key can be (those are digits). Flyway
+//! has no rollback for them: a rollback target leaves them applied, with a note
+//! ([`notes`]), and redo works on the newest versioned migration.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +29,14 @@ pub struct Local<V> {
     pub reversible: bool,
 }
 
+/// The start of a repeatable migration's history key, `R__<description>`.
+pub const REPEATABLE_PREFIX: &str = "R__";
+
+/// Whether a history key (or a version as written) is a repeatable migration's.
+pub fn is_repeatable(raw: &str) -> bool {
+    raw.starts_with(REPEATABLE_PREFIX)
+}
+
 /// Where a migration stands in one database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -34,6 +51,9 @@ pub enum MigrationState {
     Applied,
     /// Applied, but the file changed since (its checksum differs).
     Modified,
+    /// A repeatable migration whose file changed since it was applied: the next run applies
+    /// it again (a repeatable is never `Modified`).
+    Changed,
     /// Applied, and its file is gone (rollback still works from the stored SQL).
     MissingFile,
     /// Some statements committed, then one failed (MySQL/MariaDB, no-transaction migrations).
@@ -49,6 +69,8 @@ pub struct StatusRow<'a, V> {
     pub raw: String,
     pub name: String,
     pub state: MigrationState,
+    /// A repeatable migration (its key is `R__<description>`).
+    pub repeatable: bool,
     pub local: Option<&'a Local<V>>,
     pub applied: Option<&'a AppliedMigration>,
 }
@@ -74,6 +96,7 @@ pub fn status<'a, V: Ord + Clone>(
             raw: l.raw.clone(),
             name: l.name.clone(),
             state,
+            repeatable: is_repeatable(&l.raw),
             local: Some(l),
             applied: a,
         });
@@ -90,6 +113,7 @@ pub fn status<'a, V: Ord + Clone>(
                 raw: a.version.clone(),
                 name: a.name.clone(),
                 state: applied_state::<V>(a, None),
+                repeatable: is_repeatable(&a.version),
                 local: None,
                 applied: Some(a),
             });
@@ -97,9 +121,13 @@ pub fn status<'a, V: Ord + Clone>(
     }
     rows.extend(orphans);
     rows.sort_by(|x, y| x.version.cmp(&y.version));
-    // Pending migrations older than the newest applied one are out of order.
-    if let Some(newest) = rows.iter().rposition(|r| r.applied.is_some()) {
-        for r in &mut rows[..newest] {
+    // Pending versioned migrations older than the newest applied versioned one are out of
+    // order; repeatables have no place in that order.
+    if let Some(newest) = rows
+        .iter()
+        .rposition(|r| r.applied.is_some() && !r.repeatable)
+    {
+        for r in rows[..newest].iter_mut().filter(|r| !r.repeatable) {
             if r.state == MigrationState::Pending {
                 r.state = MigrationState::OutOfOrder;
             }
@@ -113,6 +141,9 @@ fn applied_state<V>(a: &AppliedMigration, local: Option<&Local<V>>) -> Migration
         (AppliedState::Partial, _) => MigrationState::Partial,
         (AppliedState::PartialRollback, _) => MigrationState::PartialRollback,
         (AppliedState::Applied, None) => MigrationState::MissingFile,
+        (AppliedState::Applied, Some(l)) if l.checksum != a.checksum && is_repeatable(&l.raw) => {
+            MigrationState::Changed
+        }
         (AppliedState::Applied, Some(l)) if l.checksum != a.checksum => MigrationState::Modified,
         (AppliedState::Applied, Some(_)) => MigrationState::Applied,
     }
@@ -148,6 +179,8 @@ pub struct PlannedStep<V> {
     pub raw: String,
     pub name: String,
     pub direction: Direction,
+    /// A changed repeatable applied again: its new history row replaces the old one.
+    pub replaces: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -203,7 +236,8 @@ pub fn plan<V: Ord + Clone + std::fmt::Debug>(
                 Target::UpTo(v) => Some(v),
                 _ => None,
             };
-            let in_range = |r: &&StatusRow<'_, V>| limit.is_none_or(|v| &r.version <= v);
+            let in_range =
+                |r: &&StatusRow<'_, V>| !r.repeatable && limit.is_none_or(|v| &r.version <= v);
             let modified: Vec<String> = rows
                 .iter()
                 .filter(in_range)
@@ -224,7 +258,7 @@ pub fn plan<V: Ord + Clone + std::fmt::Debug>(
                     versions: out_of_order,
                 });
             }
-            Ok(rows
+            let versioned = rows
                 .iter()
                 .filter(in_range)
                 .filter(|r| {
@@ -233,12 +267,24 @@ pub fn plan<V: Ord + Clone + std::fmt::Debug>(
                         MigrationState::Pending | MigrationState::OutOfOrder
                     )
                 })
-                .map(|r| step(r, Direction::Up))
-                .collect())
+                .map(|r| step(r, Direction::Up));
+            // Then the repeatables, new or changed, in description order.
+            let repeatables = rows
+                .iter()
+                .filter(|r| r.repeatable && r.local.is_some())
+                .filter(|r| matches!(r.state, MigrationState::Pending | MigrationState::Changed))
+                .map(|r| PlannedStep {
+                    replaces: r.state == MigrationState::Changed,
+                    ..step(r, Direction::Up)
+                });
+            Ok(versioned.chain(repeatables).collect())
         }
         Target::DownTo(_) | Target::Zero | Target::DownSteps(_) => {
-            let applied: Vec<&StatusRow<'_, V>> =
-                rows.iter().rev().filter(|r| r.applied.is_some()).collect();
+            let applied: Vec<&StatusRow<'_, V>> = rows
+                .iter()
+                .rev()
+                .filter(|r| r.applied.is_some() && !r.repeatable)
+                .collect();
             let chosen: Vec<&StatusRow<'_, V>> = match target {
                 Target::DownTo(v) => {
                     if !known(v) {
@@ -257,7 +303,7 @@ pub fn plan<V: Ord + Clone + std::fmt::Debug>(
             let newest = rows
                 .iter()
                 .rev()
-                .find(|r| r.applied.is_some())
+                .find(|r| r.applied.is_some() && !r.repeatable)
                 .ok_or(PlanError::NothingToRedo)?;
             if newest.local.is_none() {
                 return Err(PlanError::UnknownVersion {
@@ -277,6 +323,7 @@ fn step<V: Clone>(r: &StatusRow<'_, V>, direction: Direction) -> PlannedStep<V> 
         raw: r.raw.clone(),
         name: r.name.clone(),
         direction,
+        replaces: false,
     }
 }
 
@@ -289,6 +336,29 @@ fn down_step<V: Clone>(r: &StatusRow<'_, V>) -> Result<PlannedStep<V>, PlanError
         });
     }
     Ok(step(r, Direction::Down))
+}
+
+/// What to know about a plan beyond its steps: a rollback target leaves the repeatable
+/// migrations applied (they have no rollback).
+pub fn notes<V>(rows: &[StatusRow<'_, V>], target: &Target<V>) -> Vec<String> {
+    if !matches!(
+        target,
+        Target::DownTo(_) | Target::Zero | Target::DownSteps(_)
+    ) {
+        return Vec::new();
+    }
+    let kept: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.repeatable && r.applied.is_some())
+        .map(|r| r.raw.as_str())
+        .collect();
+    if kept.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "repeatable migrations have no rollback (as in Flyway), so they stay applied: {}. They are applied again when their file changes.",
+        kept.join(", ")
+    )]
 }
 
 #[cfg(test)]

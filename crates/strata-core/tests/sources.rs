@@ -350,7 +350,8 @@ fn empty_and_comment_only_parts_are_valid_no_ops_with_a_note() {
         dbmate[0]
     );
     assert!(
-        dbmate[1].contains("20230104000000_reserved.sql:1: the up part is empty, a no-op"),
+        dbmate[1]
+            .contains("20230104000000_reserved.sql:1: the up part holds only comments, a no-op"),
         "{}",
         dbmate[1]
     );
@@ -370,12 +371,22 @@ fn empty_and_comment_only_parts_are_valid_no_ops_with_a_note() {
         strata[0]
     );
 
-    // A zero-byte file is read, never skipped.
-    let zero = folder(&[("1_a.up.sql", b""), ("1_a.down.sql", b"")]);
+    // A zero-byte file is read, never skipped: an empty down part is a noted no-op, an empty
+    // up part an error naming it.
+    let zero = folder(&[("1_a.up.sql", b"-- nothing yet"), ("1_a.down.sql", b"")]);
     let set = read_dir(zero.path(), None).unwrap();
     assert_eq!(set.migrations.len(), 1);
-    assert_eq!(set.migrations[0].checksum, sha256_normalized(""));
+    assert_eq!(
+        set.migrations[0].checksum,
+        sha256_normalized("-- nothing yet")
+    );
     assert_eq!(notes(&set).len(), 2);
+    let zero = folder(&[("1_a.up.sql", b""), ("1_a.down.sql", b"")]);
+    let err = read_dir(zero.path(), None).unwrap_err().to_string();
+    assert!(
+        err.contains("1_a.up.sql is empty: write the migration's SQL or delete the file"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! takes a new password back out. Passwords only ever enter here; nothing here returns one
 //! except [`ConnectionManager::resolve`], which hands the driver its URL as a [`Secret`].
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
@@ -29,8 +30,9 @@ pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Opens the OS keychain; called again after a failure, so a keychain the user starts later
 /// is found without restarting the app.
 pub type KeychainOpener = Box<
-    dyn Fn() -> Pin<Box<dyn Future<Output = Result<Arc<dyn CredentialStore>, CredentialError>> + Send>>
-        + Send
+    dyn Fn() -> Pin<
+            Box<dyn Future<Output = Result<Arc<dyn CredentialStore>, CredentialError>> + Send>,
+        > + Send
         + Sync,
 >;
 
@@ -107,6 +109,63 @@ pub struct ConnectionRow {
     pub locked: bool,
     /// An "ask each time" password is known for this session.
     pub password_in_session: bool,
+    /// The last test of this connection in this session.
+    pub last_test: Option<LastTest>,
+}
+
+/// The file beside `connections.json` that keeps each connection's last test result (no
+/// secrets: versions, latency, a one-line problem). Losing it loses nothing that matters.
+pub const TESTS_FILE: &str = "connection-tests.json";
+
+/// What the last connection test found, for the list row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct LastTest {
+    pub ok: bool,
+    /// When it ran, UTC, RFC 3339.
+    pub tested_at: String,
+    pub latency_ms: Option<f64>,
+    /// What the server said it is, e.g. `PostgreSQL 15.19`.
+    pub server_version: Option<String>,
+    /// The failure in one line, when it failed.
+    pub problem: Option<String>,
+    /// The newest migration Strata's history records in that database, when it has one.
+    pub migration_version: Option<String>,
+    /// Another tool's history found there instead (`sqlx`, `flyway`…).
+    pub other_tool: Option<String>,
+}
+
+impl LastTest {
+    /// The row summary of a test, with what the database's history says when it was read.
+    pub fn from_diagnosis(
+        diagnosis: &strata_core::driver::diagnose::Diagnosis,
+        history: Option<&strata_core::engine::HistorySnapshot>,
+    ) -> Self {
+        use strata_core::driver::diagnose::{Outcome, StepKind};
+        let server_version = diagnosis
+            .step(StepKind::ServerVersion)
+            .filter(|s| s.outcome != Outcome::Failed)
+            .map(|s| s.detail.clone());
+        let migration_version = history.and_then(|h| {
+            h.history
+                .iter()
+                .filter(|m| m.state == strata_core::history::AppliedState::Applied)
+                .map(|m| m.version.clone())
+                .next_back()
+        });
+        Self {
+            ok: diagnosis.ok,
+            tested_at: strata_core::clock::now_iso(),
+            latency_ms: diagnosis.latency_ms,
+            server_version,
+            problem: diagnosis.failure().map(|p| p.explanation.clone()),
+            migration_version,
+            other_tool: history
+                .and_then(|h| h.foreign.as_ref())
+                .map(|f| f.tool.to_string()),
+        }
+    }
 }
 
 /// A section of the list: a group, a project folder's connections, or the rest.
@@ -127,6 +186,8 @@ pub struct ConnectionManager {
     session: Arc<MemoryStore>,
     unlocks: SessionUnlocks,
     build_kind: String,
+    last_tests: Mutex<HashMap<String, LastTest>>,
+    tests_path: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for ConnectionManager {
@@ -152,6 +213,8 @@ impl ConnectionManager {
             session: Arc::new(MemoryStore::new()),
             unlocks: SessionUnlocks::new(),
             build_kind: build_kind.into(),
+            last_tests: Mutex::new(read_tests(&config_dir.join(TESTS_FILE))),
+            tests_path: config_dir.join(TESTS_FILE),
         })
     }
 
@@ -201,7 +264,36 @@ impl ConnectionManager {
             locked: profile.protection.read_only
                 && self.unlocks.lock_state(&profile.id) == Lock::Locked,
             password_in_session,
+            last_test: self
+                .last_tests
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&profile.id)
+                .cloned(),
             profile,
+        }
+    }
+
+    /// Remember the result of testing connection `id` for its row; the updated row.
+    pub fn record_test(&self, id: &str, test: LastTest) -> Result<ConnectionRow, ConnectionsError> {
+        let profile = self.get(id)?;
+        let mut tests = self
+            .last_tests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        tests.insert(id.to_owned(), test);
+        self.write_tests(&tests);
+        drop(tests);
+        Ok(self.row(profile))
+    }
+
+    /// Keep the last tests for the next start; a failure only costs the rows' test badges.
+    fn write_tests(&self, tests: &HashMap<String, LastTest>) {
+        let written = serde_json::to_vec_pretty(tests)
+            .map_err(std::io::Error::from)
+            .and_then(|bytes| crate::store::write_atomically(&self.tests_path, &bytes));
+        if let Err(e) = written {
+            tracing::warn!(path = %self.tests_path.display(), error = %e, "could not keep the last test results");
         }
     }
 
@@ -227,21 +319,24 @@ impl ConnectionManager {
         let new_password = match password {
             PasswordInput::Keep => None,
             PasswordInput::Set { value } => Some(value),
-            PasswordInput::FromUrl { url } => crate::url::parse_url(url.expose())
-                .map_err(|errors| ConnectionsError::Invalid { errors })?
-                .1,
+            PasswordInput::FromUrl { url } => {
+                crate::url::parse_url(url.expose())
+                    .map_err(|errors| ConnectionsError::Invalid { errors })?
+                    .1
+            }
         };
         let key = self.key(&profile.id);
         let name = profile.name.clone();
         // The password first: if the keychain refuses, nothing changed.
         let stored_new = match (profile.password, new_password) {
             (PasswordMode::Keychain, Some(secret)) => {
-                let keychain = self.keychain().await.map_err(|source| {
-                    ConnectionsError::KeychainSave {
-                        connection: name.clone(),
-                        source,
-                    }
-                })?;
+                let keychain =
+                    self.keychain()
+                        .await
+                        .map_err(|source| ConnectionsError::KeychainSave {
+                            connection: name.clone(),
+                            source,
+                        })?;
                 let k = key.clone();
                 with_timeout(keychain, KEYCHAIN_TIMEOUT, move |s| s.set(&k, &secret))
                     .await
@@ -252,12 +347,12 @@ impl ConnectionManager {
                 true
             }
             (PasswordMode::AskEachTime, Some(secret)) => {
-                self.session
-                    .set(&key, &secret)
-                    .map_err(|source| ConnectionsError::KeychainSave {
+                self.session.set(&key, &secret).map_err(|source| {
+                    ConnectionsError::KeychainSave {
                         connection: name.clone(),
                         source,
-                    })?;
+                    }
+                })?;
                 false
             }
             _ => false,
@@ -337,15 +432,22 @@ impl ConnectionManager {
     pub async fn delete(&self, id: &str) -> Result<(), ConnectionsError> {
         let profile = self.get(id)?;
         if profile.password == PasswordMode::Keychain {
-            self.forget_keychain_password(id)
-                .await
-                .map_err(|source| ConnectionsError::KeychainDelete {
+            self.forget_keychain_password(id).await.map_err(|source| {
+                ConnectionsError::KeychainDelete {
                     connection: profile.name.clone(),
                     source,
-                })?;
+                }
+            })?;
         }
         self.store().remove(id)?;
         let _ = self.session.delete(&self.key(id));
+        let mut tests = self
+            .last_tests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if tests.remove(id).is_some() {
+            self.write_tests(&tests);
+        }
         self.unlocks.lock(id);
         Ok(())
     }
@@ -381,10 +483,7 @@ impl ConnectionManager {
     }
 
     /// The profile and the URL the driver connects with, password included.
-    pub async fn resolve(
-        &self,
-        id: &str,
-    ) -> Result<(ConnectionProfile, Secret), ConnectionsError> {
+    pub async fn resolve(&self, id: &str) -> Result<(ConnectionProfile, Secret), ConnectionsError> {
         let profile = self.get(id)?;
         let password = self.password_for(&profile).await?;
         let url = crate::url::to_url(&profile, password.as_ref());
@@ -410,13 +509,14 @@ impl ConnectionManager {
                 .ok_or_else(|| ConnectionsError::PasswordNeeded {
                     connection: profile.name.clone(),
                 }),
-            PasswordMode::Keychain => self
-                .stored_password(profile)
-                .await?
-                .map(Some)
-                .ok_or_else(|| ConnectionsError::PasswordMissing {
-                    connection: profile.name.clone(),
-                }),
+            PasswordMode::Keychain => {
+                self.stored_password(profile)
+                    .await?
+                    .map(Some)
+                    .ok_or_else(|| ConnectionsError::PasswordMissing {
+                        connection: profile.name.clone(),
+                    })
+            }
         }
     }
 
@@ -429,9 +529,11 @@ impl ConnectionManager {
     ) -> Result<(ConnectionProfile, Secret), ConnectionsError> {
         let password = match password {
             PasswordInput::Set { value } => Some(value),
-            PasswordInput::FromUrl { url } => crate::url::parse_url(url.expose())
-                .map_err(|errors| ConnectionsError::Invalid { errors })?
-                .1,
+            PasswordInput::FromUrl { url } => {
+                crate::url::parse_url(url.expose())
+                    .map_err(|errors| ConnectionsError::Invalid { errors })?
+                    .1
+            }
             PasswordInput::Keep => {
                 let saved = self.store().get(&profile.id).cloned();
                 match saved {
@@ -490,6 +592,15 @@ impl ConnectionManager {
     ) -> Result<(), ConnectionsError> {
         Ok(self.store().set_group_project(group, project_dir)?)
     }
+}
+
+/// The last tests kept by an earlier run; an unreadable file is an empty one (it holds only
+/// what the next test finds again).
+fn read_tests(path: &Path) -> HashMap<String, LastTest> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -130,10 +130,20 @@ async fn a_keychain_that_refuses_leaves_nothing_saved() {
     f.keychain.refuse.store(true, Ordering::SeqCst);
     let p = postgres("Shop", EnvironmentTier::Development);
     let err = f.manager.save(p.clone(), set("pw")).await.unwrap_err();
-    assert!(matches!(err, ConnectionsError::KeychainSave { .. }), "{err}");
-    assert!(err.to_string().contains("ask for the password each time"), "{err}");
+    assert!(
+        matches!(err, ConnectionsError::KeychainSave { .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("ask for the password each time"),
+        "{err}"
+    );
     assert!(f.manager.get(&p.id).is_err());
-    assert!(f.manager.sections().iter().all(|s| s.connections.is_empty()));
+    assert!(f
+        .manager
+        .sections()
+        .iter()
+        .all(|s| s.connections.is_empty()));
 }
 
 #[tokio::test]
@@ -141,9 +151,15 @@ async fn ask_each_time_keeps_the_password_in_memory_only() {
     let f = fixture();
     let mut p = postgres("Shop", EnvironmentTier::Development);
     p.password = PasswordMode::AskEachTime;
-    f.manager.save(p.clone(), PasswordInput::Keep).await.unwrap();
+    f.manager
+        .save(p.clone(), PasswordInput::Keep)
+        .await
+        .unwrap();
     let err = f.manager.resolve(&p.id).await.unwrap_err();
-    assert!(matches!(err, ConnectionsError::PasswordNeeded { .. }), "{err}");
+    assert!(
+        matches!(err, ConnectionsError::PasswordNeeded { .. }),
+        "{err}"
+    );
     f.manager
         .provide_session_password(&p.id, Secret::new("typed"))
         .unwrap();
@@ -159,7 +175,10 @@ async fn switching_away_from_the_keychain_removes_the_saved_password() {
     let mut p = postgres("Shop", EnvironmentTier::Development);
     f.manager.save(p.clone(), set("pw")).await.unwrap();
     p.password = PasswordMode::None;
-    f.manager.save(p.clone(), PasswordInput::Keep).await.unwrap();
+    f.manager
+        .save(p.clone(), PasswordInput::Keep)
+        .await
+        .unwrap();
     assert_eq!(f.stored(&p.id), None);
 }
 
@@ -185,7 +204,10 @@ async fn a_keychain_that_refuses_to_delete_keeps_the_connection() {
     f.manager.save(p.clone(), set("pw")).await.unwrap();
     f.keychain.refuse.store(true, Ordering::SeqCst);
     let err = f.manager.delete(&p.id).await.unwrap_err();
-    assert!(matches!(err, ConnectionsError::KeychainDelete { .. }), "{err}");
+    assert!(
+        matches!(err, ConnectionsError::KeychainDelete { .. }),
+        "{err}"
+    );
     assert!(f.manager.get(&p.id).is_ok());
 }
 
@@ -214,7 +236,10 @@ async fn invalid_profiles_name_their_fields_and_store_nothing() {
     p.host = String::new();
     let err = f.manager.save(p.clone(), set("pw")).await.unwrap_err();
     let fields: Vec<&str> = err.field_errors().iter().map(|e| e.field).collect();
-    assert!(fields.contains(&"name") && fields.contains(&"host"), "{fields:?}");
+    assert!(
+        fields.contains(&"name") && fields.contains(&"host"),
+        "{fields:?}"
+    );
     assert_eq!(f.stored(&p.id), None);
 }
 
@@ -243,15 +268,54 @@ async fn a_draft_is_tested_with_the_saved_password_when_the_form_keeps_it() {
 async fn export_never_holds_a_password_and_import_brings_the_connections_back() {
     let f = fixture();
     let p = postgres("Shop", EnvironmentTier::Staging);
-    f.manager.save(p.clone(), set("never-exported")).await.unwrap();
+    f.manager
+        .save(p.clone(), set("never-exported"))
+        .await
+        .unwrap();
     let out = f.dir.path().join("export.json");
     assert_eq!(f.manager.export(&out).unwrap(), 1);
-    assert!(!std::fs::read_to_string(&out).unwrap().contains("never-exported"));
+    assert!(!std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("never-exported"));
 
     let g = fixture();
     let report = g.manager.import(&out).unwrap();
     assert_eq!(report.imported.len(), 1);
     let id = &report.imported[0].id;
     let err = g.manager.resolve(id).await.unwrap_err();
-    assert!(matches!(err, ConnectionsError::PasswordMissing { .. }), "{err}");
+    assert!(
+        matches!(err, ConnectionsError::PasswordMissing { .. }),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn the_last_test_is_kept_for_the_next_start_and_leaves_with_the_connection() {
+    let f = fixture();
+    let p = postgres("Shop", EnvironmentTier::Development);
+    f.manager.save(p.clone(), set("pw")).await.unwrap();
+    let test = LastTest {
+        ok: true,
+        tested_at: "2026-11-25T10:00:00Z".into(),
+        latency_ms: Some(0.4),
+        server_version: Some("PostgreSQL 15.19".into()),
+        problem: None,
+        migration_version: Some("20261101000000".into()),
+        other_tool: None,
+    };
+    let row = f.manager.record_test(&p.id, test.clone()).unwrap();
+    assert_eq!(row.last_test.as_ref(), Some(&test));
+
+    let reopened = ConnectionManager::open(
+        f.dir.path(),
+        "test",
+        Box::new(|| Box::pin(async { Err(CredentialError::Locked) })),
+    )
+    .unwrap();
+    let rows = &reopened.sections()[0].connections;
+    assert_eq!(rows[0].last_test.as_ref(), Some(&test));
+
+    f.manager.delete(&p.id).await.unwrap();
+    let text = std::fs::read_to_string(f.dir.path().join(TESTS_FILE)).unwrap();
+    assert!(!text.contains(&p.id), "{text}");
 }

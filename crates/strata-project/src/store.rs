@@ -414,13 +414,55 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<File, StoreError> {
     Ok(file)
 }
 
-/// serde_json's message without its trailing " at line L column C" (the error says it).
+/// serde_json's message without its trailing " at line L column C" (the error says it) and
+/// without the values it quotes (see [`without_quoted_values`]).
 fn strip_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
+    let text = without_quoted_values(&error.to_string());
     match text.rfind(" at line ") {
         Some(at) => text[..at].to_owned(),
         None => text,
     }
+}
+
+/// A serde message with the values it would quote from a hand-edited file replaced by `***`:
+/// a password typed where a number goes (`invalid type: string "…"`) or as the password mode
+/// (`unknown variant `…`, expected one of `keychain`…`) must not come back in an error text.
+/// Field names and the expected values stay.
+pub(crate) fn without_quoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("string \"") {
+        let open = at + "string \"".len();
+        out.push_str(&rest[..open]);
+        let mut escaped = false;
+        let close = rest[open..]
+            .char_indices()
+            .find(|&(_, c)| match (escaped, c) {
+                (true, _) => {
+                    escaped = false;
+                    false
+                }
+                (false, '\\') => {
+                    escaped = true;
+                    false
+                }
+                (false, c) => c == '"',
+            })
+            .map_or(rest.len(), |(i, _)| open + i);
+        out.push_str("***");
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    const VARIANT: &str = "unknown variant `";
+    if out.contains("`keychain`") {
+        if let Some(at) = out.find(VARIANT) {
+            let open = at + VARIANT.len();
+            if let Some(len) = out[open..].find("`, expected") {
+                out.replace_range(open..open + len, "***");
+            }
+        }
+    }
+    out
 }
 
 /// Line and column (1-based) of the last `"needle"` in `bytes`.

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::profile::{new_id, ConnectionProfile, FieldError};
-use crate::store::{unique_name, write_atomically, ProfileStore, StoreError};
+use crate::store::{
+    unique_name, without_quoted_values, write_atomically, ProfileStore, StoreError,
+};
 use crate::url::{param_role, ParamRole};
 
 /// The export format this Strata writes and reads.
@@ -131,7 +133,7 @@ pub fn import(path: &Path, store: &mut ProfileStore) -> Result<ImportReport, Tra
         path: path.to_owned(),
         line: u32::try_from(e.line()).unwrap_or(u32::MAX),
         column: u32::try_from(e.column()).unwrap_or(u32::MAX),
-        message: e.to_string(),
+        message: without_quoted_values(&e.to_string()),
     };
     let header: ImportHeader = serde_json::from_slice(&bytes).map_err(unreadable)?;
     match header.strata_connections {
@@ -166,7 +168,10 @@ pub fn import(path: &Path, store: &mut ProfileStore) -> Result<ImportReport, Tra
         let mut profile: ConnectionProfile = match serde_json::from_value(value) {
             Ok(p) => p,
             Err(e) => {
-                let message = format!("not a connection Strata can read: {e}");
+                let message = format!(
+                    "not a connection Strata can read: {}",
+                    without_quoted_values(&e.to_string())
+                );
                 report
                     .rejected
                     .push(reject(vec![FieldError::new("profile", message)]));

@@ -458,3 +458,7 @@ fn tls_params(profile: &ConnectionProfile, query: &mut form_urlencoded::Serializ
 #[cfg(test)]
 #[path = "url_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "url_tls_tests.rs"]
+mod tls_param_tests;

@@ -7,9 +7,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use specta::Type;
+use std::time::Duration;
 use strata_core::DatabaseKind;
+
+use strata_core::driver::diagnose::Diagnosis;
 use strata_project::connections::{
-    ConnectionManager, ConnectionRow, ConnectionSection, PasswordInput,
+    ConnectionManager, ConnectionRow, ConnectionSection, LastTest, PasswordInput,
 };
 use strata_project::secret::Secret;
 use strata_project::transfer::ImportReport;
@@ -63,12 +66,11 @@ pub struct ParsedUrl {
 #[tauri::command]
 #[specta::specta]
 pub fn parse_connection_url(url: Secret) -> Result<ParsedUrl, IpcError> {
-    let (profile, password) = strata_project::url::parse_url(url.expose()).map_err(|fields| {
-        IpcError {
+    let (profile, password) =
+        strata_project::url::parse_url(url.expose()).map_err(|fields| IpcError {
             fields,
             ..IpcError::new(IpcErrorCode::InvalidInput, "the URL could not be read")
-        }
-    })?;
+        })?;
     Ok(ParsedUrl {
         profile,
         has_password: password.is_some_and(|p| !p.is_empty()),
@@ -83,7 +85,11 @@ pub async fn save_connection(
     profile: ConnectionProfile,
     password: PasswordInput,
 ) -> Result<ConnectionRow, IpcError> {
-    Ok(manager(&state)?.save(profile, password).await?)
+    let id = profile.id.clone();
+    let row = manager(&state)?.save(profile, password).await?;
+    // Its next use builds a pool from what was saved.
+    state.pools.remove(&id);
+    Ok(row)
 }
 
 #[tauri::command]
@@ -99,7 +105,9 @@ pub async fn duplicate_connection(
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_connection(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
-    Ok(manager(&state)?.delete(&id).await?)
+    manager(&state)?.delete(&id).await?;
+    state.pools.remove(&id);
+    Ok(())
 }
 
 /// The password of an "ask each time" connection, kept in memory until the app quits.
@@ -154,4 +162,63 @@ pub fn set_group_project(
     project_dir: Option<PathBuf>,
 ) -> Result<(), IpcError> {
     Ok(manager(&state)?.set_group_project(&group, project_dir)?)
+}
+
+/// How long each part of a connection test may take.
+const TEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A test's step-by-step account, and the saved connection's row with its result.
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionTest {
+    pub diagnosis: Diagnosis,
+    /// The tested connection's row (absent for a draft that is not saved).
+    pub row: Option<ConnectionRow>,
+}
+
+/// Test a saved connection step by step (resolve, TCP, TLS, authenticate, version,
+/// latency) and read which migration its database is at.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_connection(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<ConnectionTest, IpcError> {
+    let manager = manager(&state)?;
+    let (profile, url) = manager.resolve(&id).await?;
+    let pool = state.pools.get(&id, &profile, &url)?;
+    let (diagnosis, history) = crate::engine_task::run(move || async move {
+        let diagnosis = strata_core::driver::diagnose::diagnose(url.expose(), TEST_TIMEOUT).await;
+        // The migration version through the connection's pool (bounded by its timeout).
+        let history = match diagnosis.ok {
+            true => strata_core::engine::snapshot_pooled(&pool).await.ok(),
+            false => None,
+        };
+        (diagnosis, history)
+    })
+    .await?;
+    let row = manager.record_test(&id, LastTest::from_diagnosis(&diagnosis, history.as_ref()))?;
+    Ok(ConnectionTest {
+        diagnosis,
+        row: Some(row),
+    })
+}
+
+/// Test the form's values before they are saved (the form's password, else the saved one).
+#[tauri::command]
+#[specta::specta]
+pub async fn test_connection_draft(
+    state: State<'_, AppState>,
+    profile: ConnectionProfile,
+    password: PasswordInput,
+) -> Result<ConnectionTest, IpcError> {
+    let (_, url) = manager(&state)?.resolve_draft(profile, password).await?;
+    let diagnosis = crate::engine_task::run(move || async move {
+        strata_core::driver::diagnose::diagnose(url.expose(), TEST_TIMEOUT).await
+    })
+    .await?;
+    Ok(ConnectionTest {
+        diagnosis,
+        row: None,
+    })
 }

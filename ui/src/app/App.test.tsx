@@ -11,7 +11,7 @@ import { App } from "./App";
 
 vi.mock("../ipc/client", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../ipc/client")>()),
-  ipc: { appInfo: vi.fn(), currentProject: vi.fn() },
+  ipc: { appInfo: vi.fn(), currentProject: vi.fn(), listConnections: vi.fn() },
 }));
 vi.mock("../platform/tauri", () => ({ isTauri: vi.fn(() => true) }));
 
@@ -27,6 +27,7 @@ const palette = () => screen.queryByTestId("command-palette");
 beforeEach(() => {
   vi.mocked(ipc.currentProject).mockResolvedValue(projectSummary());
   vi.mocked(ipc.appInfo).mockResolvedValue(appInfo());
+  vi.mocked(ipc.listConnections).mockResolvedValue([]);
   vi.mocked(isTauri).mockReturnValue(true);
   setSystemDark(false);
 });

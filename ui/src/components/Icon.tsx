@@ -9,7 +9,8 @@ export type IconName =
   | "search"
   | "logo"
   | "database"
-  | "alert";
+  | "alert"
+  | "lock";
 
 const PATHS: Record<IconName, string[]> = {
   connections: ["M7 7h10v4a5 5 0 0 1-10 0z", "M10 3v4", "M14 3v4", "M12 16v5"],
@@ -26,6 +27,7 @@ const PATHS: Record<IconName, string[]> = {
     "M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3",
   ],
   alert: ["M12 3l10 18H2z", "M12 10v5", "M12 18h.01"],
+  lock: ["M6 11h12v9H6z", "M8.5 11V8a3.5 3.5 0 0 1 7 0v3"],
 };
 
 export function Icon({ name, size = 16 }: { name: IconName; size?: number }) {

@@ -38,6 +38,13 @@ export const commands = {
 	importConnections: (path: string) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("import_connections", { path })),
 	/**  Attach a project folder to a group of connections (`None` detaches it). */
 	setGroupProject: (group: string, projectDir: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("set_group_project", { group, projectDir })),
+	/**
+	 *  Test a saved connection step by step (resolve, TCP, TLS, authenticate, version,
+	 *  latency) and read which migration its database is at.
+	 */
+	testConnection: (id: string) => typedError<ConnectionTest, IpcError>(__TAURI_INVOKE("test_connection", { id })),
+	/**  Test the form's values before they are saved (the form's password, else the saved one). */
+	testConnectionDraft: (profile: ConnectionProfile, password: PasswordInput) => typedError<ConnectionTest, IpcError>(__TAURI_INVOKE("test_connection_draft", { profile, password })),
 };
 
 /* Types */
@@ -91,6 +98,8 @@ export type ConnectionRow = {
 	locked: boolean,
 	/**  An "ask each time" password is known for this session. */
 	passwordInSession: boolean,
+	/**  The last test of this connection in this session. */
+	lastTest: LastTest | null,
 };
 
 /**  A section of the list: a group, a project folder's connections, or the rest. */
@@ -100,8 +109,28 @@ export type ConnectionSection = {
 	connections: ConnectionRow[],
 };
 
+/**  A test's step-by-step account, and the saved connection's row with its result. */
+export type ConnectionTest = {
+	diagnosis: Diagnosis,
+	/**  The tested connection's row (absent for a draft that is not saved). */
+	row: ConnectionRow | null,
+};
+
 /**  A database engine family. MariaDB speaks the MySQL protocol and shares `MySql`. */
 export type DatabaseKind = "postgres" | "mysql" | "sqlite";
+
+export type Diagnosis = {
+	/**  The engine the URL names, when it names one Strata knows. */
+	kind: DatabaseKind | null,
+	/**  The URL tested, password redacted. */
+	target: string,
+	steps: Step[],
+	/**  True when no step failed (warnings allowed). */
+	ok: boolean,
+	/**  Median round trip of the latency step, in milliseconds. */
+	latencyMs: number | null,
+	totalMs: number | null,
+};
 
 /**  One engine as this build supports it: what the app's About line and `strata engines` list. */
 export type EngineSupport = {
@@ -170,6 +199,22 @@ export type IpcErrorCode =
 /**  A bug in Strata: the message says what happened. */
 "internal";
 
+/**  What the last connection test found, for the list row. */
+export type LastTest = {
+	ok: boolean,
+	/**  When it ran, UTC, RFC 3339. */
+	testedAt: string,
+	latencyMs: number | null,
+	/**  What the server said it is, e.g. `PostgreSQL 15.19`. */
+	serverVersion: string | null,
+	/**  The failure in one line, when it failed. */
+	problem: string | null,
+	/**  The newest migration Strata's history records in that database, when it has one. */
+	migrationVersion: string | null,
+	/**  Another tool's history found there instead (`sqlx`, `flyway`…). */
+	otherTool: string | null,
+};
+
 /**  One migration found on disk. */
 export type Migration = {
 	/**
@@ -203,6 +248,12 @@ export type Migration = {
  */
 export type MigrationKind = "versioned" | "repeatable";
 
+export type Outcome = "ok" | 
+/**  It worked, but something deserves attention (e.g. `prefer` fell back to plaintext). */
+"warning" | "failed" | 
+/**  Not run: it does not apply, or an earlier step failed. `detail` says which. */
+"skipped";
+
 /**
  *  A pasted URL, as form fields. Its password stays out of the answer: the form sends the
  *  URL back on save (`PasswordInput::FromUrl`).
@@ -229,6 +280,20 @@ export type PasswordMode =
 "askEachTime" | 
 /**  The server needs none (trust, peer or certificate authentication; SQLite). */
 "none";
+
+/**  A failure (or warning) in plain language. */
+export type Problem = {
+	code: ProblemCode,
+	/**  What is wrong, e.g. "The server rejected the password for user \"app\"." */
+	explanation: string,
+	/**  What to do about it. */
+	action: string,
+	/**  The server's or driver's own message, shown one click away. */
+	raw: string | null,
+};
+
+/**  What went wrong, for the UI to branch on and the tests to assert. */
+export type ProblemCode = "badUrl" | "notCompiledIn" | "hostNotFound" | "nothingListening" | "noRoute" | "timedOut" | "notThisKindOfServer" | "serverRefused" | "noTlsOffered" | "plaintextFallback" | "wrongHostName" | "unknownCa" | "certificateExpired" | "certificateNotYetValid" | "certificateInvalid" | "caFileUnusable" | "clientCertificateUnusable" | "clientCertificateRejected" | "tlsFailed" | "plaintextRefused" | "wrongPassword" | "accessDenied" | "databaseDoesNotExist" | "tooManyConnections" | "serverTooOld" | "fileMissing" | "fileNotReadable" | "fileReadOnly" | "notADatabaseFile" | "other";
 
 /**  The database a project is shown against. */
 export type ProjectDatabase = {
@@ -288,6 +353,24 @@ export type SourceNote = {
 	line: number | null,
 	message: string,
 };
+
+export type Step = {
+	step: StepKind,
+	outcome: Outcome,
+	/**  Wall time of the step in milliseconds (fractions kept: local round trips are sub-ms). */
+	durationMs: number | null,
+	/**  What the step found, e.g. "127.0.0.1:5433" or "TLSv1.3, certificate verified …". */
+	detail: string,
+	/**  Set when the outcome is `failed` or `warning`. */
+	problem: Problem | null,
+};
+
+/**  One check of the connection test, in the order they run. */
+export type StepKind = 
+/**  SQLite: the file exists and can be read and written. */
+"file" | "resolve" | "tcp" | "tls" | "authenticate" | 
+/**  SQLite: the file opens as a database. */
+"open" | "serverVersion" | "latency";
 
 /**
  *  PostgreSQL's `sslmode` values; MySQL's `ssl-mode` maps onto them (`VERIFY_IDENTITY` is

@@ -1,6 +1,6 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
-import { projectSummary } from "../test/fixtures";
+import { connectionProfile, connectionRow, projectSummary } from "../test/fixtures";
 import { IpcFailure, describeError, ipc, toIpcFailure, unwrap } from "./client";
 
 afterEach(() => {
@@ -43,6 +43,59 @@ describe("ipc client", () => {
     expect(() => unwrap({ status: "error", error: { code: "io", message: "disk full" } })).toThrow(
       expect.objectContaining({ name: "IpcFailure", code: "io", message: "disk full" }),
     );
+  });
+
+  it("carries the rejected form fields of an invalidInput error", async () => {
+    mockIPC((cmd) => {
+      if (cmd !== "save_connection") throw new Error(`unexpected command ${cmd}`);
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      throw {
+        code: "invalidInput",
+        message: "host: enter a host name or IP address",
+        fields: [
+          { field: "host", message: "enter a host name or IP address" },
+          { field: "tls.caFile", message: "cannot read /nope.pem" },
+        ],
+      };
+    });
+    const failure = await ipc
+      .saveConnection(connectionProfile(), { kind: "keep" })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(IpcFailure);
+    expect(failure).toMatchObject({
+      code: "invalidInput",
+      fields: [
+        { field: "host", message: "enter a host name or IP address" },
+        { field: "tls.caFile", message: "cannot read /nope.pem" },
+      ],
+    });
+  });
+
+  it("knows the connection manager's codes (keychain, passwordNeeded, protected)", () => {
+    for (const code of ["keychain", "passwordNeeded", "protected"] as const) {
+      const failure = toIpcFailure({ code, message: "m", fields: [] });
+      expect(failure.code).toBe(code);
+      expect(describeError(failure).summary).not.toBe("");
+    }
+  });
+
+  it("gives an error without fields an empty list, and distrusts malformed fields", () => {
+    expect(toIpcFailure({ code: "io", message: "disk full" }).fields).toEqual([]);
+    expect(toIpcFailure({ code: "io", message: "disk full", fields: [{ field: 3 }] }).code).toBe(
+      "internal",
+    );
+  });
+
+  it("sends a saved connection's password input as the backend expects it", async () => {
+    let sent: unknown;
+    mockIPC((cmd, payload) => {
+      if (cmd !== "save_connection") throw new Error(`unexpected command ${cmd}`);
+      sent = payload;
+      return connectionRow();
+    });
+    const profile = connectionProfile();
+    await ipc.saveConnection(profile, { kind: "fromUrl", url: "postgres://a:b@h/d" });
+    expect(sent).toEqual({ profile, password: { kind: "fromUrl", url: "postgres://a:b@h/d" } });
   });
 
   it("treats unknown error codes as internal rather than trusting them", () => {

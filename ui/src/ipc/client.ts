@@ -1,17 +1,41 @@
 /**
  * The one door to the backend: wraps the generated commands, unwraps their
  * `Result`s and turns every failure into an `IpcFailure` carrying the typed
- * `{ code, message }` the Rust side sends. UI code never sees a raw rejection.
+ * `{ code, message, fields }` the Rust side sends. UI code never sees a raw rejection.
  */
 import {
   commands,
   type AppInfo,
+  type ConnectionProfile,
+  type ConnectionRow,
+  type ConnectionSection,
+  type ConnectionTest,
+  type DatabaseKind,
+  type EnvironmentTier,
+  type FieldError,
+  type ImportReport,
   type IpcError,
   type IpcErrorCode,
+  type ParsedUrl,
+  type PasswordInput,
   type ProjectSummary,
 } from "./bindings";
 
-export type { AppInfo, IpcError, IpcErrorCode, ProjectSummary } from "./bindings";
+export type {
+  AppInfo,
+  ConnectionProfile,
+  ConnectionRow,
+  ConnectionSection,
+  ConnectionTest,
+  Diagnosis,
+  FieldError,
+  ImportReport,
+  IpcError,
+  IpcErrorCode,
+  ParsedUrl,
+  PasswordInput,
+  ProjectSummary,
+} from "./bindings";
 
 const IPC_ERROR_CODES: readonly IpcErrorCode[] = [
   "notFound",
@@ -19,26 +43,43 @@ const IPC_ERROR_CODES: readonly IpcErrorCode[] = [
   "project",
   "database",
   "io",
+  "keychain",
+  "passwordNeeded",
+  "protected",
   "internal",
 ];
 
+/** What an IpcFailure is built from: `fields` may be left out (it then is empty). */
+export type IpcErrorInit = Omit<IpcError, "fields"> & { fields?: FieldError[] };
+
 export class IpcFailure extends Error {
   readonly code: IpcErrorCode;
+  /** For a rejected form: each field the backend refused, with its message. */
+  readonly fields: readonly FieldError[];
 
-  constructor(error: IpcError, options?: { cause?: unknown }) {
+  constructor(error: IpcErrorInit, options?: { cause?: unknown }) {
     super(error.message, options);
     this.name = "IpcFailure";
     this.code = error.code;
+    this.fields = error.fields ?? [];
   }
 }
 
-export function isIpcError(value: unknown): value is IpcError {
+function isFieldError(value: unknown): value is FieldError {
   if (typeof value !== "object" || value === null) return false;
-  const { code, message } = value as Record<string, unknown>;
+  const { field, message } = value as Record<string, unknown>;
+  return typeof field === "string" && typeof message === "string";
+}
+
+/** An error value as the backend sends it; `fields`, when present, must be well formed. */
+export function isIpcError(value: unknown): value is IpcErrorInit {
+  if (typeof value !== "object" || value === null) return false;
+  const { code, message, fields } = value as Record<string, unknown>;
   return (
     typeof message === "string" &&
     typeof code === "string" &&
-    (IPC_ERROR_CODES as readonly string[]).includes(code)
+    (IPC_ERROR_CODES as readonly string[]).includes(code) &&
+    (fields === undefined || (Array.isArray(fields) && fields.every(isFieldError)))
   );
 }
 
@@ -54,7 +95,10 @@ export function toIpcFailure(thrown: unknown): IpcFailure {
   return new IpcFailure({ code: "internal", message }, { cause: thrown });
 }
 
-/** The shape tauri-specta gives a fallible command's result (spelled here, not imported: the generated file's helper names vary between versions). */
+/**
+ * The shape tauri-specta gives a fallible command's result (spelled here, not imported: the
+ * generated file's helper names vary between versions).
+ */
 export type CommandResult<T, E = IpcError> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 export function unwrap<T>(result: CommandResult<T, unknown>): T {
@@ -74,6 +118,48 @@ export const ipc = {
   appInfo: (): Promise<AppInfo> => call(() => commands.appInfo()),
   currentProject: (): Promise<ProjectSummary> =>
     call(async () => unwrap(await commands.currentProject())),
+
+  listConnections: (): Promise<ConnectionSection[]> =>
+    call(async () => unwrap(await commands.listConnections())),
+  /** Moves an unreadable connections file aside; the path it now has. */
+  setAsideConnectionsFile: (): Promise<string> =>
+    call(async () => unwrap(await commands.setAsideConnectionsFile())),
+  /** An unsaved connection with the backend's defaults (TLS, protection, password mode). */
+  newConnection: (engine: DatabaseKind, tier: EnvironmentTier): Promise<ConnectionProfile> =>
+    call(() => commands.newConnection(engine, tier)),
+  parseConnectionUrl: (url: string): Promise<ParsedUrl> =>
+    call(async () => unwrap(await commands.parseConnectionUrl(url))),
+  saveConnection: (profile: ConnectionProfile, password: PasswordInput): Promise<ConnectionRow> =>
+    call(async () => unwrap(await commands.saveConnection(profile, password))),
+  duplicateConnection: (id: string): Promise<ConnectionRow> =>
+    call(async () => unwrap(await commands.duplicateConnection(id))),
+  deleteConnection: (id: string): Promise<void> =>
+    call(async () => {
+      unwrap(await commands.deleteConnection(id));
+    }),
+  provideSessionPassword: (id: string, password: string): Promise<void> =>
+    call(async () => {
+      unwrap(await commands.provideSessionPassword(id, password));
+    }),
+  unlockConnection: (id: string): Promise<ConnectionRow> =>
+    call(async () => unwrap(await commands.unlockConnection(id))),
+  lockConnection: (id: string): Promise<ConnectionRow> =>
+    call(async () => unwrap(await commands.lockConnection(id))),
+  /** Writes every connection, without passwords, to `path`; how many. */
+  exportConnections: (path: string): Promise<number> =>
+    call(async () => unwrap(await commands.exportConnections(path))),
+  importConnections: (path: string): Promise<ImportReport> =>
+    call(async () => unwrap(await commands.importConnections(path))),
+  /** Tests a saved connection step by step; the diagnosis and the row with its last test. */
+  testConnection: (id: string): Promise<ConnectionTest> =>
+    call(async () => unwrap(await commands.testConnection(id))),
+  /** Tests the form's values before they are saved. */
+  testConnectionDraft: (profile: ConnectionProfile, password: PasswordInput): Promise<ConnectionTest> =>
+    call(async () => unwrap(await commands.testConnectionDraft(profile, password))),
+  setGroupProject: (group: string, projectDir: string | null): Promise<void> =>
+    call(async () => {
+      unwrap(await commands.setGroupProject(group, projectDir));
+    }),
 };
 
 const CODE_EXPLANATIONS: Record<IpcErrorCode, string> = {
@@ -82,10 +168,18 @@ const CODE_EXPLANATIONS: Record<IpcErrorCode, string> = {
   project: "The project folder or its strata.toml could not be read.",
   database: "The database refused or failed the request.",
   io: "A file or folder could not be read or written.",
+  keychain: "The OS keychain is missing, locked or did not answer.",
+  passwordNeeded: "This connection needs its password for this session.",
+  protected: "The connection is protected: nothing was changed.",
   internal: "Strata hit an internal error.",
 };
 
-export type ErrorDescription = { code: IpcErrorCode; summary: string; message: string };
+export type ErrorDescription = {
+  code: IpcErrorCode;
+  summary: string;
+  message: string;
+  fields: readonly FieldError[];
+};
 
 /** A failure in plain language, for error states: what kind, and the backend's own words. */
 export function describeError(thrown: unknown): ErrorDescription {
@@ -94,5 +188,6 @@ export function describeError(thrown: unknown): ErrorDescription {
     code: failure.code,
     summary: CODE_EXPLANATIONS[failure.code],
     message: failure.message,
+    fields: failure.fields,
   };
 }

@@ -5,6 +5,8 @@ import { ipc } from "./client";
 export const queryKeys = {
   appInfo: ["appInfo"] as const,
   currentProject: ["currentProject"] as const,
+  /** The saved connections; every connection mutation invalidates it. */
+  connections: ["connections"] as const,
 };
 
 export function useAppInfo() {
@@ -20,5 +22,12 @@ export function useCurrentProject() {
   return useQuery({
     queryKey: queryKeys.currentProject,
     queryFn: ipc.currentProject,
+  });
+}
+
+export function useConnections() {
+  return useQuery({
+    queryKey: queryKeys.connections,
+    queryFn: ipc.listConnections,
   });
 }

@@ -5,7 +5,7 @@
 
 use sqlx::Row as _;
 
-use super::session::{Conn, HistoryError, Session};
+use super::session::{on_conn, HistoryError, Session};
 use crate::dialect::DatabaseKind;
 
 /// A history table another tool keeps. dbmate and golang-migrate share `schema_migrations`
@@ -111,20 +111,6 @@ fn queries(kind: DatabaseKind) -> &'static Queries {
         DatabaseKind::Mysql => &MYSQL,
         DatabaseKind::Sqlite => &SQLITE,
     }
-}
-
-/// `$body` with `$c` bound to the concrete connection (the pattern of `session.rs`).
-macro_rules! on_conn {
-    ($conn:expr, $c:ident => $body:expr) => {
-        match $conn {
-            #[cfg(feature = "postgres")]
-            Conn::Postgres($c) => $body,
-            #[cfg(feature = "mysql")]
-            Conn::Mysql($c) => $body,
-            #[cfg(feature = "sqlite")]
-            Conn::Sqlite($c) => $body,
-        }
-    };
 }
 
 impl Session {

@@ -8,12 +8,15 @@ use serde::Serialize;
 
 use crate::dialect::DatabaseKind;
 
+pub mod diagnose;
 pub mod foreign;
 pub mod mysql;
+pub mod pool;
 pub mod postgres;
 pub mod session;
 pub mod sqlite;
 
+pub use pool::DbPool;
 pub use session::{HistoryError, Session};
 
 /// What a database said about itself.
@@ -61,9 +64,32 @@ pub enum ConnectError {
 
 /// The URL with any password replaced by `***`, fit for logs, errors and the screen.
 pub fn redact_url(raw: &str) -> String {
+    // libpq and sqlx also take the password as a `password` parameter.
+    let secret = |key: &str| {
+        ["password", "sslpassword", "ssl-password"]
+            .iter()
+            .any(|s| key.eq_ignore_ascii_case(s))
+    };
     match url::Url::parse(raw) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("***"));
+        Ok(mut url) if url.password().is_some() || url.query_pairs().any(|(k, _)| secret(&k)) => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            let pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(k, v)| {
+                    let v = if secret(&k) {
+                        "***".into()
+                    } else {
+                        v.into_owned()
+                    };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            // Rewritten (and re-encoded) only when it holds a password.
+            if pairs.iter().any(|(k, _)| secret(k)) {
+                url.query_pairs_mut().clear().extend_pairs(pairs);
+            }
             url.to_string()
         }
         Ok(_) => raw.to_owned(),
@@ -273,6 +299,10 @@ mod tests {
             ),
             ("sqlite:demo.sqlite3", "sqlite:demo.sqlite3"),
             ("not a url:s3cret@host", "***@host"),
+            (
+                "postgres://admin@db.example.com/app?sslmode=require&PASSWORD=s3cret",
+                "postgres://admin@db.example.com/app?sslmode=require&PASSWORD=***",
+            ),
         ];
         for (raw, want) in cases {
             let got = redact_url(raw);

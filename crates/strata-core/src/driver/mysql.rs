@@ -51,6 +51,12 @@ pub const IS_APPLIED: &str = "SELECT COUNT(*) FROM strata_migrations WHERE versi
 pub fn lock_name(database: &str) -> String {
     format!("strata_migrate:{database}")
 }
+/// The executor's lock: held by the connection that runs a plan's statements. The server keeps
+/// running a statement of a client that was killed until the statement ends; a run that holds
+/// the migration lock and finds this one held has found such an orphan, and ends it.
+pub fn exec_lock_name(database: &str) -> String {
+    format!("strata_exec:{database}")
+}
 pub const CURRENT_DATABASE: &str = "SELECT COALESCE(DATABASE(), '')";
 /// `GET_LOCK` with a zero timeout: the executor polls so it can report the holder and stop.
 pub const TRY_LOCK: &str = "SELECT COALESCE(GET_LOCK(?, 0), 0)";
@@ -75,6 +81,13 @@ pub fn is_data_change(sql: &str) -> bool {
 pub fn cancel(id: i64) -> String {
     format!("KILL QUERY {id}")
 }
+
+pub fn kill_connection(id: i64) -> String {
+    format!("KILL CONNECTION {id}")
+}
+
+/// The connection id holding a named lock, NULL when it is free.
+pub const LOCK_OWNER: &str = "SELECT CAST(IS_USED_LOCK(?) AS SIGNED)";
 
 /// `text` as a utf8mb4 hex literal: safe for any text whatever the `sql_mode` (backslash
 /// escapes, ANSI quotes) and the connection's character set.

@@ -57,6 +57,15 @@ pub const UNLOCK: &str = "SELECT pg_advisory_unlock($1)";
 pub const LOCK_HOLDER: &str = "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.objid = ($1::bigint & 4294967295)::oid AND l.classid = ($1::bigint >> 32)::oid LIMIT 1";
 pub const BACKEND_ID: &str = "SELECT pg_backend_pid()::bigint";
 pub const CANCEL: &str = "SELECT pg_cancel_backend($1::int)";
+/// The executor's advisory lock, held by the connection that runs a plan's statements for as
+/// long as it lives. The server keeps running a statement of a client that was killed until it
+/// tries to write to it; a run that holds [`LOCK_KEY`] (so the run that started that statement
+/// is gone) and finds this key held has found such an orphan, and ends it.
+pub const EXEC_KEY: i64 = LOCK_KEY + 1;
+pub const TERMINATE: &str = "SELECT pg_terminate_backend($1::int)";
+/// PostgreSQL 14+: the executor's backend checks every second during a long statement that its
+/// client is still there, and ends the statement when it is not. Older servers lack the setting.
+pub const CONNECTION_CHECK: &str = "SET client_connection_check_interval = '1s'";
 
 /// SQLSTATE of "out of shared memory", raised when the lock table is full: a transaction that
 /// creates or alters thousands of tables holds a lock on each until it ends.

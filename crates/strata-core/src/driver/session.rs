@@ -6,56 +6,15 @@ use std::time::Duration;
 
 use sqlx::{Connection as _, Row as _};
 
+mod conn;
 mod literals;
 
+pub(crate) use conn::{on_conn, Conn};
 pub(crate) use literals::Literals;
 
 use super::{mysql, postgres, sqlite, ConnectError};
 use crate::dialect::DatabaseKind;
 use crate::history::{AppliedMigration, AppliedState, Event, HISTORY_FORMAT};
-
-pub(crate) enum Conn {
-    #[cfg(feature = "postgres")]
-    Postgres(sqlx::PgConnection),
-    #[cfg(feature = "mysql")]
-    Mysql(sqlx::MySqlConnection),
-    #[cfg(feature = "sqlite")]
-    Sqlite(sqlx::SqliteConnection),
-}
-
-/// Run `$body` with `$c` bound to the concrete connection, and pick the dialect's SQL
-/// constant `$name` into `$sql` when given.
-macro_rules! on_conn {
-    ($conn:expr, $c:ident => $body:expr) => {
-        match $conn {
-            #[cfg(feature = "postgres")]
-            Conn::Postgres($c) => $body,
-            #[cfg(feature = "mysql")]
-            Conn::Mysql($c) => $body,
-            #[cfg(feature = "sqlite")]
-            Conn::Sqlite($c) => $body,
-        }
-    };
-    ($conn:expr, $c:ident, $sql:ident = $name:ident => $body:expr) => {
-        match $conn {
-            #[cfg(feature = "postgres")]
-            Conn::Postgres($c) => {
-                let $sql = postgres::$name;
-                $body
-            }
-            #[cfg(feature = "mysql")]
-            Conn::Mysql($c) => {
-                let $sql = mysql::$name;
-                $body
-            }
-            #[cfg(feature = "sqlite")]
-            Conn::Sqlite($c) => {
-                let $sql = sqlite::$name;
-                $body
-            }
-        }
-    };
-}
 
 /// What went wrong talking to the database, with the server's message kept whole.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +26,12 @@ pub enum HistoryError {
         target: String,
         #[source]
         source: sqlx::Error,
+    },
+    #[error("{action} on {target} got no answer within {seconds} s. Check that the server is up and not overloaded, then try again.")]
+    Timeout {
+        action: &'static str,
+        target: String,
+        seconds: u64,
     },
     #[error("{target} holds history format {found}, written by a newer Strata (this one writes format {HISTORY_FORMAT}). Upgrade Strata; nothing was changed.")]
     NewerFormat { target: String, found: i64 },
@@ -150,6 +115,17 @@ impl Session {
             target,
             restore_journal: None,
         })
+    }
+
+    /// A session over a connection lent by a pool, for reads only: the migration lock and
+    /// runs take their own connection ([`Session::connect`]). [`Session::close`] gives it back.
+    pub(crate) fn lent(conn: Conn, kind: DatabaseKind, target: String) -> Self {
+        Self {
+            conn,
+            kind,
+            target,
+            restore_journal: None,
+        }
     }
 
     pub fn kind(&self) -> DatabaseKind {
@@ -275,23 +251,14 @@ impl Session {
             target: target.clone(),
             source,
         };
-        match &mut self.conn {
-            #[cfg(feature = "mysql")]
-            Conn::Mysql(c) => {
-                for ddl in mysql::CREATE_HISTORY {
-                    sqlx::raw_sql(ddl).execute(&mut *c).await.map_err(sql_err)?;
-                }
-            }
-            #[allow(unreachable_patterns)]
-            conn => {
-                let ddl = if self.kind == DatabaseKind::Postgres {
-                    postgres::CREATE_HISTORY
-                } else {
-                    sqlite::CREATE_HISTORY
-                };
-                on_conn!(conn, c => sqlx::raw_sql(ddl).execute(&mut *c).await.map(drop))
-                    .map_err(sql_err)?;
-            }
+        let ddls: &[&str] = match self.kind {
+            DatabaseKind::Mysql => mysql::CREATE_HISTORY,
+            DatabaseKind::Postgres => &[postgres::CREATE_HISTORY],
+            DatabaseKind::Sqlite => &[sqlite::CREATE_HISTORY],
+        };
+        for ddl in ddls {
+            on_conn!(&mut self.conn, c => sqlx::raw_sql(ddl).execute(&mut *c).await.map(drop))
+                .map_err(sql_err)?;
         }
         self.check_format().await
     }
@@ -338,7 +305,11 @@ impl Session {
         }
         let target = self.target.clone();
         let sql_columns = if with_sql { ", up_sql, down_sql" } else { "" };
-        let format_query = on_conn!(&self.conn, _c, q = READ_FORMAT => q);
+        let format_query = match self.kind {
+            DatabaseKind::Postgres => postgres::READ_FORMAT,
+            DatabaseKind::Mysql => mysql::READ_FORMAT,
+            DatabaseKind::Sqlite => sqlite::READ_FORMAT,
+        };
         let text = format!(
             "{format_query};\nSELECT version, name, checksum, applied_at, applied_by, execution_ms, state, statements_total, statements_committed{sql_columns} FROM strata_migrations"
         );
@@ -463,22 +434,12 @@ impl Session {
     /// The server's id for this connection (PostgreSQL backend pid, MySQL connection id), used
     /// to cancel a running statement from another connection. SQLite has none.
     pub async fn backend_id(&mut self) -> Result<Option<i64>, sqlx::Error> {
-        Ok(match &mut self.conn {
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => Some(
-                sqlx::query_scalar(postgres::BACKEND_ID)
-                    .fetch_one(&mut *c)
-                    .await?,
-            ),
-            #[cfg(feature = "mysql")]
-            Conn::Mysql(c) => Some(
-                sqlx::query_scalar(mysql::BACKEND_ID)
-                    .fetch_one(&mut *c)
-                    .await?,
-            ),
-            #[allow(unreachable_patterns)]
-            _ => None,
-        })
+        let sql = match self.kind {
+            DatabaseKind::Postgres => postgres::BACKEND_ID,
+            DatabaseKind::Mysql => mysql::BACKEND_ID,
+            DatabaseKind::Sqlite => return Ok(None),
+        };
+        on_conn!(&mut self.conn, c => sqlx::query_scalar(sql).fetch_one(&mut *c).await).map(Some)
     }
 
     /// Close the connection; on SQLite, first put back the journal mode a run changed. (That
@@ -491,6 +452,16 @@ impl Session {
                 }
             }
         }
-        let _ = on_conn!(self.conn, c => c.close().await);
+        match self.conn {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(c) => drop(c.close().await),
+            #[cfg(feature = "mysql")]
+            Conn::Mysql(c) => drop(c.close().await),
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(c) => drop(c.close().await),
+            // A lent connection goes back to its pool.
+            #[allow(unreachable_patterns)]
+            pooled => drop(pooled),
+        }
     }
 }

@@ -1,7 +1,8 @@
-//! SQLite: the history tables' DDL. There is no server to hold a lock: each migration runs
-//! in a `BEGIN IMMEDIATE` write transaction that first re-checks the history, so concurrent
-//! runs serialise and apply each migration once, and a killed process's transaction is
-//! rolled back by SQLite itself. A run switches the file to write-ahead logging (one sync per
+//! SQLite: the history tables' DDL and the lock row. There is no server to hold a lock: a run
+//! writes its holder into `strata_lock` in a write transaction (insert if absent) and deletes
+//! it when it ends; a killed process's row is taken over by the next run on its host (see
+//! `lock::sqlite`). Each migration still runs in a `BEGIN IMMEDIATE` write transaction that
+//! first re-checks the history, and a killed process's transaction is rolled back by SQLite. A run switches the file to write-ahead logging (one sync per
 //! commit instead of three) and puts back the journal mode it found when it ends.
 
 pub const CREATE_HISTORY: &str = r#"
@@ -56,6 +57,22 @@ pub const BEGIN_EXCLUSIVE: &str = "BEGIN IMMEDIATE";
 pub fn begin_checked(version_literal: &str) -> String {
     format!("{BEGIN_EXCLUSIVE}; SELECT COUNT(*) FROM strata_migrations WHERE version = {version_literal}")
 }
+
+/// The migration lock: at most one row, its holder. `proc_start` tells a reused pid apart.
+pub const CREATE_LOCK: &str = "CREATE TABLE IF NOT EXISTS strata_lock (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, proc_start TEXT, host TEXT NOT NULL, who TEXT NOT NULL, since TEXT NOT NULL, run_id TEXT NOT NULL)";
+pub const LOCK_EXISTS: &str =
+    "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'strata_lock'";
+pub const READ_LOCK: &str =
+    "SELECT pid, proc_start, host, who, since, run_id FROM strata_lock WHERE id = 1";
+pub const WRITE_LOCK: &str = "INSERT OR REPLACE INTO strata_lock (id, pid, proc_start, host, who, since, run_id) VALUES (1, $1, $2, $3, $4, $5, $6)";
+/// Delete the lock row of the run whose id is `run_id_literal` (from [`quote`]).
+pub fn delete_lock(run_id_literal: &str) -> String {
+    format!("DELETE FROM strata_lock WHERE id = 1 AND run_id = {run_id_literal}")
+}
+/// How long one attempt at the lock waits for SQLite's own write lock (another run's
+/// migration holds it while it runs); the lock's poll loop does the rest of the waiting.
+pub const LOCK_BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 250";
+pub const RELEASE_BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 30000";
 
 pub const JOURNAL_MODE: &str = "PRAGMA journal_mode";
 pub const WAL: &str = "PRAGMA journal_mode = WAL";

@@ -8,12 +8,16 @@
 //! the statement succeeded, right after it on the server (even when the client is gone by
 //! then), and costs no extra round trip. The history row is written with the first
 //! statement's entry rather than before it: a commit fewer per migration, and a first
-//! statement that fails or never runs leaves no row to clean up. A data change (INSERT,
-//! UPDATE, DELETE) commits together with its entry. Strata's values go into session variables
-//! in a `SET` before the statement; what follows the statement holds no quote, so no statement
-//! text, even an unterminated one, can change how it reads. A statement that is itself several
-//! (a routine file sent whole) goes alone. Elsewhere the row is written first and each entry
-//! is its own statement.
+//! statement that fails or never runs leaves no row to clean up. A run of consecutive data
+//! changes (INSERT, UPDATE, DELETE, REPLACE) is one transaction that commits once, with the
+//! last one's entry (`mysql::journal_suffix` is then asked to commit only there); a failure
+//! inside it rolls the whole run back, so the journal, which ends before the run, still names
+//! exactly what committed, and a resume starts at the run's first statement. A killed client
+//! leaves the open run uncommitted, which the server rolls back. Strata's values go into
+//! session variables in a `SET` before the statement; what follows the statement holds no
+//! quote, so no statement text, even an unterminated one, can change how it reads. A statement
+//! that is itself several (a routine file sent whole) goes alone. Elsewhere the row is written
+//! first and each entry is its own statement.
 
 use std::time::Instant;
 
@@ -63,6 +67,23 @@ impl Executor<'_> {
                 .map_err(self.bookkeeping_err(step))?;
             row = Row::Exists;
         }
+        // MySQL: which statements are data changes that can share a transaction. A run of them
+        // is one group: `START TRANSACTION` before the first, `COMMIT` (with the last one's
+        // journal entry) after the last, so the group commits once. A failure inside it rolls
+        // the whole group back, and the journal truthfully ends before the group.
+        let groupable: Vec<bool> = step
+            .statements
+            .iter()
+            .map(|s| {
+                mysql
+                    && step.transactional
+                    && !several_statements(&s.sql)
+                    && mysql::is_data_change(&s.sql)
+            })
+            .collect();
+        // Statements whose commit is durable (with its journal entry, on MySQL).
+        let mut durable = from;
+        let mut in_group = false;
         for i in from..step.statements.len() {
             let last = i + 1 == step.statements.len();
             let sent = if mysql {
@@ -75,18 +96,17 @@ impl Executor<'_> {
                 }
                 let sql = &step.statements[i].sql;
                 let several = several_statements(sql);
-                // A data change shares one commit with its journal entry; a migration that
-                // manages its own transactions is left to do so.
-                let wrap =
-                    step.transactional && (last || up) && !several && mysql::is_data_change(sql);
-                if wrap {
+                if groupable[i] && !in_group {
                     prefix.push_str("START TRANSACTION;\n");
                     prefix_count += 1;
+                    in_group = true;
                 }
+                // The group ends here, and commits, unless the next statement joins it.
+                let closes = in_group && !groupable.get(i + 1).copied().unwrap_or(false);
                 let suffix = match (last, up) {
-                    (true, _) => Some(mysql::finish_suffix(up, total, row, wrap)),
-                    (false, true) => Some(mysql::journal_suffix(i as i32 + 1, total, row, wrap)),
-                    (false, false) => None,
+                    (true, _) => Some(mysql::finish_suffix(up, total, row, in_group)),
+                    (false, true) => Some(mysql::journal_suffix(i as i32 + 1, total, row, closes)),
+                    (false, false) => closes.then(|| "COMMIT".to_owned()),
                 };
                 let sent = if several {
                     self.alone(step, i, &prefix, suffix.as_deref()).await
@@ -105,8 +125,20 @@ impl Executor<'_> {
             };
             if let Err(failure) = sent {
                 let at = failure.into_error(step, &self.session.target.clone())?;
-                let row_written = row == Row::Exists && !(mysql && up && i == from && from == 0);
-                return Err(self.fail_journaled(step, i, at, started, row_written).await);
+                // On MySQL the first journal entry wrote the row: none is there if nothing
+                // committed in this run's first apply.
+                let row_written = if mysql && up && from == 0 {
+                    durable > 0
+                } else {
+                    row == Row::Exists
+                };
+                return Err(self
+                    .fail_journaled(step, i, durable, at, started, row_written)
+                    .await);
+            }
+            if !in_group || last || !groupable[i + 1] {
+                durable = i + 1;
+                in_group = false;
             }
             if !mysql && up && !last {
                 self.session
@@ -198,13 +230,15 @@ impl Executor<'_> {
         Ok(())
     }
 
-    /// Statement `i` failed outside a transaction: statements before it committed. Journal
-    /// that, record the event, and say exactly what committed.
+    /// Statement `i` failed outside a transaction: the first `committed` statements committed
+    /// (those of a data-change group still open at the failure are rolled back with it).
+    /// Journal that, record the event, and say exactly what committed.
     /// `row_written`: the history row exists (else there is none to change or remove).
     async fn fail_journaled(
         &mut self,
         step: &Step,
         i: usize,
+        committed: usize,
         at: (u32, u32, String),
         started: Instant,
         row_written: bool,
@@ -215,7 +249,8 @@ impl Executor<'_> {
         } else {
             AppliedState::PartialRollback
         };
-        let committed: Vec<u32> = (1..=i as u32).collect();
+        let count = committed;
+        let committed: Vec<u32> = (1..=count as u32).collect();
         let ms = clock::millis(started.elapsed());
         let nothing_done = committed.is_empty();
         let err = self.statement_error(
@@ -255,7 +290,7 @@ impl Executor<'_> {
                 self.session.delete_applied(&step.version).await?;
             } else if !nothing_done {
                 self.session
-                    .update_progress(&step.version, i as i32, partial_state, ms)
+                    .update_progress(&step.version, count as i32, partial_state, ms)
                     .await?;
             }
             self.session.insert_event(&ev).await

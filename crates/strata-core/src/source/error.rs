@@ -38,6 +38,8 @@ pub enum SourceError {
     },
     #[error("{}: a down part without its up part. Add {} or remove this file.", path.display(), expected_up.display())]
     DownWithoutUp { path: PathBuf, expected_up: PathBuf },
+    #[error("{} is empty: write the migration's SQL or delete the file. (An up part that holds only comments is accepted as a deliberate no-op.)", path.display())]
+    EmptyUp { path: PathBuf },
     #[error("{} mixes migration layouts: {}. Set `layout = \"…\"` under [project] in strata.toml to the one this folder uses (the other files are then reported), or move the files that do not belong out of the folder.", dir.display(), Examples(dir, examples))]
     MixedLayouts {
         dir: PathBuf,

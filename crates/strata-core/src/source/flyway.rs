@@ -10,6 +10,9 @@ use super::files::{self, Entry};
 use super::pairs::{Pairs, Side};
 use super::{Draft, Layout, Loaded, SourceError, SourceNote, Version};
 
+/// The longest repeatable description: `R__` and it fill the history's 64-character version.
+const MAX_REPEATABLE_DESCRIPTION: usize = 61;
+
 enum Name {
     Versioned(Version, String),
     Undo(Version, String),
@@ -114,6 +117,13 @@ fn parse_name(file_name: &str) -> Result<Name, String> {
                 .as_str()
                 .strip_prefix("__")
                 .ok_or("a repeatable migration has no version: its name is R__<description>.sql")?;
+            // `R__<description>` is its key in the history, a column of 64 characters.
+            if desc.is_empty() {
+                return Err("a repeatable migration needs a description after R__".into());
+            }
+            if desc.chars().count() > MAX_REPEATABLE_DESCRIPTION {
+                return Err(format!("the description of a repeatable migration is its key in the history and has at most {MAX_REPEATABLE_DESCRIPTION} characters; this one has {}", desc.chars().count()));
+            }
             Ok(Name::Repeatable(desc.to_owned()))
         }
         Some(prefix @ ('V' | 'U')) => {
@@ -201,10 +211,17 @@ mod tests {
         assert_eq!(v("V1_1__a__b.sql"), "V 1_1 a__b");
         assert_eq!(v("U2__undo.sql"), "U 2 undo");
         assert_eq!(v("R__refresh_views.sql"), "R refresh_views");
+        let longest = format!("R__{}.sql", "v".repeat(61));
+        assert_eq!(v(&longest), format!("R {}", "v".repeat(61)));
         let bad = [
             ("V1_init.sql", "no '__'"),
             ("v1__init.sql", "uppercase"),
             ("R1__x.sql", "no version"),
+            ("R__.sql", "needs a description"),
+            (
+                &format!("R__{}.sql", "v".repeat(62)),
+                "at most 61 characters",
+            ),
             ("Va__x.sql", "not made of digits"),
             ("V1..2__x.sql", "empty part"),
             ("B1__x.sql", "baseline"),

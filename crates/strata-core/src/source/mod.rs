@@ -2,6 +2,10 @@
 //! uses: every `.sql` file (and in Diesel's layout every folder) is placed in a migration or is
 //! an error naming it; nothing is silently skipped, and migrations come out in the order their
 //! own tool applies them.
+//!
+//! Empty input: a zero-byte or blank up part is an error ([`SourceError::EmptyUp`]); an up
+//! part holding only comments, and a down part that is empty or holds only comments, are
+//! valid no-ops with a note (shown by `status`, `list`, and `validate --json`).
 
 mod dbmate;
 mod detect;
@@ -347,6 +351,13 @@ impl Draft {
                 line: *line,
                 problem: "`-- strata:requires` is read from the up part only. Move it there."
                     .into(),
+            });
+        }
+        // A zero-byte or blank up part is a mistake (a file created and never written); one
+        // with only comments says it is a no-op on purpose. A down part may be either.
+        if up.part.sql.trim().is_empty() {
+            return Err(SourceError::EmptyUp {
+                path: up.part.path.clone(),
             });
         }
         let mut notes = Vec::new();

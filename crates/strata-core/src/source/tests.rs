@@ -124,28 +124,61 @@ fn folders_are_errors_outside_diesel_and_flyway() {
 }
 
 #[test]
-fn empty_and_comment_only_parts_are_noted_no_ops() {
+fn comment_only_parts_and_empty_downs_are_noted_no_ops() {
     let dir = folder(&[
-        ("1_a.up.sql", ""),
-        ("1_a.down.sql", "-- nothing to undo\n"),
+        ("1_a.up.sql", "-- reserved: intentionally nothing\n"),
+        ("1_a.down.sql", ""),
         ("2_b.up.sql", "select 1;\n-- strata:no-transaction\n"),
+        ("2_b.down.sql", "-- nothing to undo\n"),
     ]);
     let set = read_dir(dir.path(), None).unwrap();
     let notes: Vec<String> = set.notes().map(|n| n.to_string()).collect();
     assert_eq!(notes.len(), 4, "{notes:#?}");
-    assert!(notes[0].ends_with("1_a.up.sql:1: the up part is empty, a no-op: applying it changes nothing but is recorded as applied. Write its SQL, or keep it if that is intended."), "{}", notes[0]);
+    assert!(notes[0].ends_with("1_a.up.sql:1: the up part holds only comments, a no-op: applying it changes nothing but is recorded as applied. Write its SQL, or keep it if that is intended."), "{}", notes[0]);
     assert!(
-        notes[1].contains("1_a.down.sql:1: the down part holds only comments, a no-op"),
+        notes[1].contains("1_a.down.sql:1: the down part is empty, a no-op"),
         "{}",
         notes[1]
     );
     assert!(notes[2].contains("2_b.up.sql:2: `-- strata:no-transaction` comes after the first SQL statement, so it is not read"), "{}", notes[2]);
     assert!(
-        notes[3].contains("2_b.up.sql: no down part") && notes[3].contains("Add 2_b.down.sql"),
+        notes[3].contains("2_b.down.sql:1: the down part holds only comments, a no-op"),
         "{}",
         notes[3]
     );
     assert!(!set.migrations[1].no_transaction);
+}
+
+#[test]
+fn a_blank_up_part_is_an_error_in_every_layout() {
+    let cases: [(Option<Layout>, &str, &str); 8] = [
+        (None, "1_a.up.sql", ""),
+        (None, "1_a.up.sql", " \n\t\r\n"),
+        (None, "1_a.up.sql", "\u{feff}"),
+        (Some(Layout::Sqlx), "1_a.sql", ""),
+        (Some(Layout::Dbmate), "1_a.sql", "\n"),
+        (None, "V1__a.sql", ""),
+        (None, "R__views.sql", "\n\n"),
+        (None, "2019-01-01-000000_a/up.sql", ""),
+    ];
+    for (layout, name, text) in cases {
+        let dir = folder(&[(name, text)]);
+        let err = read_dir(dir.path(), layout).unwrap_err();
+        assert!(matches!(err, SourceError::EmptyUp { .. }), "{name}: {err}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!(
+                "{name} is empty: write the migration's SQL or delete the file"
+            )),
+            "{text}"
+        );
+    }
+    // dbmate: an empty `-- migrate:up` block is a line of comment, a noted no-op.
+    let dir = folder(&[("1_a.sql", "-- migrate:up\n\n-- migrate:down\n")]);
+    let set = read_dir(dir.path(), Some(Layout::Dbmate)).unwrap();
+    assert!(set
+        .notes()
+        .any(|n| n.message.contains("the up part holds only comments")));
 }
 
 #[test]

@@ -1,0 +1,129 @@
+//! Reading what a database's history says, apart from the migrations on disk: over a
+//! connection of its own or one lent by a pool, through the same queries. Reading never
+//! creates anything.
+
+use std::time::{Duration, Instant};
+
+use super::{
+    entries, locals, parse_history_version, EngineError, RunOptions, RunReport, StatusReport,
+};
+use crate::dialect::DatabaseKind;
+use crate::driver::{DbPool, HistoryError, Session};
+use crate::history::AppliedMigration;
+use crate::plan::{self, PlanOptions, Target};
+use crate::source::MigrationSet;
+
+/// Every migration's state in the database at `url`. Reading never creates anything.
+pub async fn status(
+    url: &str,
+    set: &MigrationSet,
+    timeout: Duration,
+) -> Result<StatusReport, EngineError> {
+    Ok(snapshot(url, timeout).await?.status(set))
+}
+
+/// What a database's history says, read apart from the migrations on disk, so that a host can
+/// read the migrations folder while it connects (`status` and an up-to-date `up` cost the
+/// longer of the two, not their sum). The stored SQL is left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistorySnapshot {
+    /// The database, password redacted.
+    pub target: String,
+    pub kind: DatabaseKind,
+    pub history: Vec<AppliedMigration>,
+    /// Another tool's history, when there is no Strata history.
+    pub foreign: Option<crate::adopt::ForeignHistory>,
+}
+
+/// Read the history at `url` (two queries on one connection). Reading never creates
+/// anything.
+pub async fn snapshot(url: &str, timeout: Duration) -> Result<HistorySnapshot, EngineError> {
+    read(Session::connect(url, timeout).await?).await
+}
+
+/// Read the history through `pool`: a connection from it (connected when none is idle) and the
+/// same queries as [`snapshot`]. Getting the connection and reading are each bounded by the
+/// pool's timeout, so a server that stops answering costs that long, not a hung screen. The
+/// connection goes back to the pool.
+pub async fn snapshot_pooled(pool: &DbPool) -> Result<HistorySnapshot, EngineError> {
+    let session = pool.session().await?;
+    let seconds = pool.timeout().as_secs();
+    let target = pool.target().to_owned();
+    // A read cut short drops its connection with the future; sqlx pings it before taking it
+    // back, so a connection left mid-query is closed, not lent again.
+    tokio::time::timeout(pool.timeout(), read(session))
+        .await
+        .map_err(|_| {
+            HistoryError::Timeout {
+                action: "reading the history",
+                target,
+                seconds,
+            }
+            .into()
+        })
+        .and_then(|read| read)
+}
+
+/// The history and, when there is none, another tool's; then the session is closed (a lent
+/// connection given back).
+async fn read(mut session: Session) -> Result<HistorySnapshot, EngineError> {
+    let read = async {
+        let history = session.read_history_without_sql().await?;
+        let foreign = match history.is_empty() {
+            true => crate::adopt::detect_in(&mut session).await?,
+            false => None,
+        };
+        Ok::<_, EngineError>((history, foreign))
+    };
+    let read = read.await;
+    let (target, kind) = (session.target.clone(), session.kind());
+    session.close().await;
+    let (history, foreign) = read?;
+    Ok(HistorySnapshot {
+        target,
+        kind,
+        history,
+        foreign,
+    })
+}
+
+impl HistorySnapshot {
+    /// Every migration of `set` and of the history, with its state.
+    pub fn status(&self, set: &MigrationSet) -> StatusReport {
+        StatusReport {
+            target: self.target.clone(),
+            kind: self.kind,
+            entries: entries(set, &self.history),
+            foreign: self.foreign.clone(),
+        }
+    }
+
+    /// Whether a run towards `options.target` (applying: `Latest` or `UpTo`) has nothing to
+    /// do. `false` when it may have work, and for anything the locked run must judge (no
+    /// history yet, a plan error, a rollback target).
+    pub fn up_to_date(&self, set: &MigrationSet, options: &RunOptions) -> bool {
+        if self.history.is_empty() || !matches!(options.target, Target::Latest | Target::UpTo(_)) {
+            return false;
+        }
+        let locals = locals(set);
+        let rows = plan::status(&locals, &self.history, |raw| {
+            parse_history_version(set, raw)
+        });
+        let plan_options = PlanOptions {
+            allow_out_of_order: options.allow_out_of_order,
+        };
+        matches!(plan::plan(&rows, &options.target, plan_options), Ok(p) if p.is_empty())
+    }
+
+    /// The report of a run that found nothing to do.
+    pub fn nothing_to_do(&self, started: Instant) -> RunReport {
+        RunReport {
+            target: self.target.clone(),
+            dry_run: false,
+            steps: Vec::new(),
+            notes: Vec::new(),
+            run_id: None,
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/**
+ * Modal focus: while the element is mounted, focus starts inside it, Tab and Shift+Tab cycle
+ * within it, Escape calls `onEscape`, and focus returns to where it was when it unmounts.
+ */
+import { useEffect, useLayoutEffect, useRef, type RefObject } from "react";
+
+const FOCUSABLE = [
+  "a[href]",
+  "button:not([disabled])",
+  "input:not([disabled]):not([type=hidden])",
+  "select:not([disabled])",
+  "textarea:not([disabled])",
+  "summary",
+  '[tabindex]:not([tabindex="-1"])',
+].join(",");
+
+export function focusableIn(root: HTMLElement): HTMLElement[] {
+  return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE));
+}
+
+export function useFocusTrap(
+  ref: RefObject<HTMLElement | null>,
+  onEscape: () => void,
+  initialFocus?: RefObject<HTMLElement | null>,
+) {
+  const escape = useRef(onEscape);
+  useEffect(() => {
+    escape.current = onEscape;
+  });
+
+  useLayoutEffect(() => {
+    const root = ref.current;
+    if (!root) return;
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    (initialFocus?.current ?? focusableIn(root)[0] ?? root).focus();
+
+    function onKeyDown(event: KeyboardEvent) {
+      if (!root) return;
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        escape.current();
+        return;
+      }
+      if (event.key !== "Tab") return;
+      const focusables = focusableIn(root);
+      const first = focusables[0];
+      const last = focusables[focusables.length - 1];
+      if (!first || !last) {
+        event.preventDefault();
+        return;
+      }
+      const active = document.activeElement;
+      if (event.shiftKey && (active === first || !root.contains(active))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (active === last || !root.contains(active))) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+
+    root.addEventListener("keydown", onKeyDown);
+    return () => {
+      root.removeEventListener("keydown", onKeyDown);
+      if (previous?.isConnected) previous.focus();
+    };
+    // The trap is set up once per mount; `initialFocus` is read then.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ref]);
+}
