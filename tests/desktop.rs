@@ -268,6 +268,20 @@ impl Desktop {
     }
 }
 
+/// The app binary under test: `$STRATA_E2E_APP`, else the debug build `make e2e-app` makes
+/// (with the UI embedded).
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var_os("STRATA_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::target_dir().join("debug/strata-desktop"));
+    assert!(
+        path.is_file(),
+        "{} does not exist. Build the app with its UI embedded first: `make e2e-app`.",
+        path.display()
+    );
+    path
+}
+
 /// tauri-driver: `$TAURI_DRIVER`, else the one cargo installed.
 fn tauri_driver() -> PathBuf {
     if let Some(p) = std::env::var_os("TAURI_DRIVER") {

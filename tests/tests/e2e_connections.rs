@@ -3,11 +3,11 @@
 //! the app, unlocks and deletes it; the password lives only in the keychain and leaves it with
 //! the connection.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use strata_core::DatabaseKind;
-use strata_system_tests::desktop::Desktop;
+use strata_system_tests::desktop::{app_binary, Desktop};
 use strata_system_tests::servers::ScratchDatabase;
 use strata_system_tests::webdriver::{Session, ENTER, ESCAPE};
 use strata_system_tests::{repo_root, target_dir};
@@ -17,18 +17,6 @@ const WAIT: Duration = Duration::from_secs(20);
 const DEV_SERVICE: &str = "dev.strata.Strata-dev";
 const PASSWORD: &str = "e2e-Secret-7f3a";
 const NAME: &str = "Orders production";
-
-fn app_binary() -> PathBuf {
-    let path = std::env::var_os("STRATA_E2E_APP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("debug/strata-desktop"));
-    assert!(
-        path.is_file(),
-        "{} does not exist. Build the app with its UI embedded first: `make e2e-app`.",
-        path.display()
-    );
-    path
-}
 
 fn saved_ids(config: &Path) -> Vec<(String, String)> {
     let Ok(text) = std::fs::read_to_string(config.join("connections.json")) else {
@@ -211,6 +199,24 @@ fn a_production_connection_from_a_pasted_url_survives_a_restart_and_leaves_with_
         );
         assert!(text.contains("Test OK"), "the last test is kept: {text}");
         shot(&session, &shots.join("connections-list.png"));
+
+        // The restarted app finds the password in the keychain: a test connects with it.
+        session
+            .click(
+                &session
+                    .find(&format!("{} [data-testid=conn-test]", row(NAME)))
+                    .unwrap(),
+            )
+            .unwrap();
+        session
+            .wait_text("[data-testid=conn-diagnosis]", WAIT, |t| {
+                t.contains("Connection works")
+            })
+            .unwrap_or_else(|e| panic!("{e}; page: {}", session.page_text().unwrap_or_default()));
+        session.chord(&[ESCAPE]).unwrap();
+        session
+            .wait_gone("[data-testid=conn-diagnosis]", WAIT)
+            .unwrap();
 
         // Unlock it for this session: the row says so.
         session

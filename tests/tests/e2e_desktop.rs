@@ -4,26 +4,13 @@
 //! Run with `make e2e` (it builds the app first). The app binary is `$STRATA_E2E_APP`, else
 //! `target/debug/strata-desktop`.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use strata_system_tests::desktop::Desktop;
+use strata_system_tests::desktop::{app_binary, Desktop};
 use strata_system_tests::webdriver::{Session, CONTROL, ENTER};
 use strata_system_tests::{repo_root, target_dir};
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn app_binary() -> PathBuf {
-    let path = std::env::var_os("STRATA_E2E_APP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("debug/strata-desktop"));
-    assert!(
-        path.is_file(),
-        "{} does not exist. Build the app with its UI embedded first: `make e2e-app`.",
-        path.display()
-    );
-    path
-}
 
 #[test]
 fn app_opens_on_the_demo_project_with_palette_and_themes() {

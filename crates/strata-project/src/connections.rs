@@ -316,6 +316,7 @@ impl ConnectionManager {
                 .validate(&others)
                 .map_err(|errors| ConnectionsError::Invalid { errors })?;
         }
+        create_sqlite_file(&profile).await?;
         let new_password = match password {
             PasswordInput::Keep => None,
             PasswordInput::Set { value } => Some(value),
@@ -592,6 +593,27 @@ impl ConnectionManager {
     ) -> Result<(), ConnectionsError> {
         Ok(self.store().set_group_project(group, project_dir)?)
     }
+}
+
+/// A SQLite connection to a file that does not exist yet starts a new database there (the
+/// form's "New file…"): the file is created, empty, when the connection is saved. Validation
+/// has already checked that its folder exists.
+async fn create_sqlite_file(profile: &ConnectionProfile) -> Result<(), ConnectionsError> {
+    let Some(path) = profile.sqlite_path.as_deref() else {
+        return Ok(());
+    };
+    if profile.engine != DatabaseKind::Sqlite || path.exists() {
+        return Ok(());
+    }
+    strata_core::driver::ensure_sqlite_file(path)
+        .await
+        .map(drop)
+        .map_err(|e| ConnectionsError::Invalid {
+            errors: vec![FieldError::new(
+                "sqlitePath",
+                format!("the new database file could not be created: {e}"),
+            )],
+        })
 }
 
 /// The last tests kept by an earlier run; an unreadable file is an empty one (it holds only

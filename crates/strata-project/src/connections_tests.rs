@@ -319,3 +319,35 @@ async fn the_last_test_is_kept_for_the_next_start_and_leaves_with_the_connection
     let text = std::fs::read_to_string(f.dir.path().join(TESTS_FILE)).unwrap();
     assert!(!text.contains(&p.id), "{text}");
 }
+
+#[tokio::test]
+async fn a_sqlite_connection_to_a_new_file_creates_the_database_on_save() {
+    let f = fixture();
+    let path = f.dir.path().join("fresh.sqlite3");
+    let mut p = ConnectionProfile::new("Fresh", DatabaseKind::Sqlite, EnvironmentTier::Development);
+    p.sqlite_path = Some(path.clone());
+    assert!(!path.exists());
+    f.manager
+        .save(p.clone(), PasswordInput::Keep)
+        .await
+        .unwrap();
+    assert!(path.is_file(), "the new database file was not created");
+    let (_, url) = f.manager.resolve(&p.id).await.unwrap();
+    let info = strata_core::driver::probe(url.expose(), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(info.kind, DatabaseKind::Sqlite);
+
+    // A folder that does not exist is refused at the field, and nothing is created.
+    let mut q = ConnectionProfile::new(
+        "Nowhere",
+        DatabaseKind::Sqlite,
+        EnvironmentTier::Development,
+    );
+    q.sqlite_path = Some(f.dir.path().join("missing-folder/x.sqlite3"));
+    let err = f.manager.save(q, PasswordInput::Keep).await.unwrap_err();
+    assert!(
+        err.field_errors().iter().any(|e| e.field == "sqlitePath"),
+        "{err}"
+    );
+}

@@ -30,34 +30,52 @@ export function ConnectionList({
   sections,
   onAction,
   busyId,
+  onGroupProject,
 }: {
   sections: readonly ConnectionSection[];
   onAction: (action: RowAction) => void;
   busyId: string | null;
+  /** Open the "project folder" dialog of a named group's section. */
+  onGroupProject: (group: string, projectDir: string | null) => void;
 }) {
   return (
     <div className="conn-sections">
-      {sections.map((section) => (
-        <section
-          key={`${section.name ?? ""}\u0000${section.projectDir ?? ""}`}
-          className="conn-section"
-          aria-label={sectionTitle(section, sections.length === 1)}
-        >
-          <header className="conn-section__header">
-            <h3 className="conn-section__title">{sectionTitle(section, sections.length === 1)}</h3>
-            {section.projectDir !== null && (
-              <span className="conn-section__dir" title={section.projectDir}>
-                {section.projectDir}
-              </span>
-            )}
-          </header>
-          <ul className="conn-list">
-            {section.connections.map((row) => (
-              <Row key={row.profile.id} row={row} onAction={onAction} busy={busyId === row.profile.id} />
-            ))}
-          </ul>
-        </section>
-      ))}
+      {sections.map((section) => {
+        const group = section.name;
+        return (
+          <section
+            key={`${section.name ?? ""}\u0000${section.projectDir ?? ""}`}
+            className="conn-section"
+            aria-label={sectionTitle(section, sections.length === 1)}
+          >
+            <header className="conn-section__header">
+              <h3 className="conn-section__title">{sectionTitle(section, sections.length === 1)}</h3>
+              {section.projectDir !== null && (
+                <span className="conn-section__dir" title={section.projectDir}>
+                  {section.projectDir}
+                </span>
+              )}
+              {group !== null && (
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  className="conn-section__action"
+                  data-testid={`group-project-${group}`}
+                  aria-label={`Project folder… for ${group}`}
+                  onClick={() => onGroupProject(group, section.projectDir)}
+                >
+                  Project folder…
+                </Button>
+              )}
+            </header>
+            <ul className="conn-list">
+              {section.connections.map((row) => (
+                <Row key={row.profile.id} row={row} onAction={onAction} busy={busyId === row.profile.id} />
+              ))}
+            </ul>
+          </section>
+        );
+      })}
     </div>
   );
 }

@@ -20,6 +20,7 @@ import { engineWithVersion, formatLatency } from "../../lib/format";
 import { ConnectionList, type RowAction } from "./ConnectionList";
 import { ConnectionSheet } from "./ConnectionSheet";
 import { DeleteDialog, SessionPasswordDialog, TestDialog, UnlockDialog } from "./dialogs";
+import { GroupProjectDialog } from "./GroupProjectDialog";
 import { ExportDialog, ImportDialog } from "./TransferDialogs";
 import {
   useDuplicateConnection,
@@ -32,6 +33,7 @@ import "./connections.css";
 type Modal =
   | { kind: "delete" | "unlock" | "password" | "test"; row: ConnectionRow }
   | { kind: "import" | "export" }
+  | { kind: "groupProject"; group: string; projectDir: string | null }
   | null;
 
 type Status = { tone: "success" | "danger"; text: string } | null;
@@ -190,7 +192,15 @@ export function ConnectionsScreen() {
             </p>
           </EmptyState>
         ) : (
-          <ConnectionList sections={sections} onAction={onAction} busyId={busyId} />
+          <ConnectionList
+            sections={sections}
+            onAction={onAction}
+            busyId={busyId}
+            onGroupProject={(group, projectDir) => {
+              setStatus(null);
+              setModal({ kind: "groupProject", group, projectDir });
+            }}
+          />
         )}
         <h3 className="engines__title">Engines in this build</h3>
         {appInfo.isPending ? (
@@ -233,6 +243,17 @@ export function ConnectionsScreen() {
       )}
       {modal?.kind === "import" && <ImportDialog onClose={() => setModal(null)} />}
       {modal?.kind === "export" && <ExportDialog onClose={() => setModal(null)} />}
+      {modal?.kind === "groupProject" && (
+        <GroupProjectDialog
+          group={modal.group}
+          projectDir={modal.projectDir}
+          onClose={() => setModal(null)}
+          onSaved={(text) => {
+            setModal(null);
+            setStatus({ tone: "success", text });
+          }}
+        />
+      )}
     </Screen>
   );
 }

@@ -59,6 +59,16 @@ export function useSetAsideConnectionsFile() {
   return useMutation({ mutationFn: () => ipc.setAsideConnectionsFile(), onSuccess: invalidate });
 }
 
+/** Attach a project folder to a named group, or detach it (`projectDir` null). */
+export function useSetGroupProject() {
+  const invalidate = useInvalidateConnections();
+  return useMutation({
+    mutationFn: ({ group, projectDir }: { group: string; projectDir: string | null }) =>
+      ipc.setGroupProject(group, projectDir),
+    onSuccess: invalidate,
+  });
+}
+
 /** Test a saved connection; its row (last test, server version) changes, so the list refetches. */
 export function useTestConnection() {
   const invalidate = useInvalidateConnections();
