@@ -12,7 +12,7 @@ use strata_system_tests::servers::ScratchDatabase;
 use strata_system_tests::webdriver::{Session, ENTER, ESCAPE};
 use strata_system_tests::{repo_root, target_dir};
 
-const WAIT: Duration = Duration::from_secs(20);
+const WAIT: Duration = Duration::from_secs(30);
 /// The keychain service of a debug build (`CredentialKey::for_connection("debug", …)`).
 const DEV_SERVICE: &str = "dev.strata.Strata-dev";
 const PASSWORD: &str = "e2e-Secret-7f3a";
@@ -145,7 +145,10 @@ fn a_production_connection_from_a_pasted_url_survives_a_restart_and_leaves_with_
         // The row: production with its text, read-only, plaintext warning (sslmode=disable).
         let text = session
             .wait_text(&row(NAME), WAIT, |t| t.contains(NAME))
-            .unwrap_or_else(|e| panic!("{e}; page: {}", session.page_text().unwrap_or_default()));
+            .unwrap_or_else(|e| {
+                shot(&session, &shots.join("connections-save-failed.png"));
+                panic!("{e}; page: {}", session.page_text().unwrap_or_default())
+            });
         let lower = text.to_lowercase();
         assert!(lower.contains("production"), "row: {text}");
         assert!(lower.contains("read-only"), "row: {text}");
@@ -264,6 +267,46 @@ fn a_production_connection_from_a_pasted_url_survives_a_restart_and_leaves_with_
         shot(&session, &shots.join("connections-failed-test.png"));
         session.chord(&[ESCAPE]).unwrap();
         session.wait_gone("[data-testid=conn-host]", WAIT).unwrap();
+
+        // Put it in a group and attach the project folder to the group.
+        session
+            .click(
+                &session
+                    .find(&format!("{} [data-testid=conn-edit]", row(NAME)))
+                    .unwrap(),
+            )
+            .unwrap();
+        session.wait_find("[data-testid=conn-group]", WAIT).unwrap();
+        session
+            .set_value("[data-testid=conn-group]", "Shop")
+            .unwrap();
+        session
+            .click(&session.find("[data-testid=conn-save]").unwrap())
+            .unwrap();
+        session.wait_gone("[data-testid=conn-group]", WAIT).unwrap();
+        session
+            .click(
+                &session
+                    .wait_find("[data-testid=group-project-Shop]", WAIT)
+                    .unwrap(),
+            )
+            .unwrap();
+        session
+            .wait_find("[data-testid=group-project-path]", WAIT)
+            .unwrap();
+        let folder = root.display().to_string();
+        session
+            .set_value("[data-testid=group-project-path]", &folder)
+            .unwrap();
+        session
+            .click(&session.find("[data-testid=group-project-save]").unwrap())
+            .unwrap();
+        session
+            .wait_text("[data-testid=screen-connections]", WAIT, |t| {
+                t.contains(&folder) && !t.contains("Project folder for")
+            })
+            .unwrap_or_else(|e| panic!("{e}; page: {}", session.page_text().unwrap_or_default()));
+        shot(&session, &shots.join("connections-group.png"));
 
         // Delete: the keychain entry goes with it.
         session
