@@ -135,6 +135,7 @@ pub struct BaselineReport {
     /// Recorded as applied without running, in apply order (one `baseline` event each).
     pub recorded: Vec<Recorded>,
     /// Migrations up to the version that were applied already and were left alone.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub already_applied: usize,
     pub run_id: String,
 }

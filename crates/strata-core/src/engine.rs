@@ -9,16 +9,23 @@ use serde::Serialize;
 
 use crate::dialect::DatabaseKind;
 use crate::driver::{ConnectError, HistoryError, Session};
-use crate::executor::{Direction, FailureRecord, Progress, RunError, Step, StepStatement};
+use crate::executor::{Direction, FailureRecord, Progress, RunError, Step};
 use crate::history::AppliedMigration;
 use crate::lock::{LockError, LockHolder, MigrationLock};
 use crate::plan::{self, Local, MigrationState, PlanError, PlanOptions, Target};
 use crate::source::{Migration, MigrationSet, Version};
-use crate::split::{self, Finding};
+use crate::split::Finding;
 
 mod execute;
+mod part;
+mod read;
 mod status;
 
+pub use part::{part_findings, part_statements, PartFinding};
+pub use read::{
+    applied_migration, applied_migration_pooled, events, events_pooled, lock_holder,
+    lock_holder_pooled,
+};
 pub use status::{snapshot, snapshot_pooled, status, HistorySnapshot};
 
 pub use crate::lock::CancelToken;
@@ -217,29 +224,6 @@ pub fn parse_version(set: &MigrationSet, text: &str) -> Result<Version, EngineEr
     })
 }
 
-/// The statements of one part, split by the dialect's rules, with file positions; and
-/// whether it must run outside a transaction, and why.
-fn statements(
-    sql: &str,
-    first_line: u32,
-    dialect: DatabaseKind,
-) -> (Vec<StepStatement>, Vec<Finding>) {
-    let split = split::split(sql, dialect);
-    let findings = split::analyze_split(sql, &split, dialect)
-        .into_iter()
-        .map(|(_, f)| f)
-        .collect();
-    let statements = split
-        .statements()
-        .map(|c| StepStatement {
-            sql: c.exec_text(sql).to_owned(),
-            line: c.line + first_line - 1,
-            column: c.column,
-        })
-        .collect();
-    (statements, findings)
-}
-
 fn build_step(
     direction: Direction,
     m: Option<&Migration>,
@@ -283,7 +267,7 @@ fn build_step(
             (stored, 1, file, directive)
         }
     };
-    let (stmts, findings) = statements(&sql, first_line, dialect);
+    let (stmts, findings) = part_statements(&sql, first_line, dialect);
     let mut transactional = !directive;
     for f in &findings {
         if matches!(

@@ -17,7 +17,7 @@ use crate::source::{Migration, MigrationSet, Version};
 use crate::split::{self, Finding};
 
 /// How to settle a partially applied migration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum ResolveAction {

@@ -46,6 +46,11 @@ pub const UPDATE_PROGRESS: &str = "UPDATE strata_migrations SET statements_commi
 pub const DELETE_APPLIED: &str = "DELETE FROM strata_migrations WHERE version = ?";
 pub const INSERT_EVENT: &str = "INSERT INTO strata_events (run_id, at, kind, version, name, outcome, duration_ms, error, detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 pub const IS_APPLIED: &str = "SELECT COUNT(*) FROM strata_migrations WHERE version = ?";
+pub const EVENTS_EXIST: &str = "SELECT COUNT(*) > 0 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'strata_events'";
+/// One history row with its stored SQL, columns in [`READ_HISTORY`]'s order.
+pub const READ_APPLIED: &str = "SELECT version, name, checksum, up_sql, down_sql, applied_at, applied_by, execution_ms, state, statements_total, statements_committed FROM strata_migrations WHERE version = ?";
+/// The newest events first (by time, then by insertion); the limit is bound.
+pub const READ_EVENTS: &str = "SELECT run_id, at, kind, version, name, outcome, duration_ms, error, detail, actor FROM strata_events ORDER BY at DESC, id DESC LIMIT ?";
 
 /// The lock name: per database, so two databases on one server do not block each other.
 pub fn lock_name(database: &str) -> String {

@@ -46,6 +46,11 @@ pub const UPDATE_PROGRESS: &str = "UPDATE strata_migrations SET statements_commi
 pub const DELETE_APPLIED: &str = "DELETE FROM strata_migrations WHERE version = $1";
 pub const INSERT_EVENT: &str = "INSERT INTO strata_events (run_id, at, kind, version, name, outcome, duration_ms, error, detail, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 pub const IS_APPLIED: &str = "SELECT count(*) FROM strata_migrations WHERE version = $1";
+pub const EVENTS_EXIST: &str = "SELECT to_regclass('strata_events') IS NOT NULL";
+/// One history row with its stored SQL, columns in [`READ_HISTORY`]'s order.
+pub const READ_APPLIED: &str = "SELECT version, name, checksum, up_sql, down_sql, applied_at, applied_by, execution_ms, state, statements_total, statements_committed FROM strata_migrations WHERE version = $1";
+/// The newest events first (by time, then by insertion); the limit is bound.
+pub const READ_EVENTS: &str = "SELECT run_id, at, kind, version, name, outcome, duration_ms, error, detail, actor FROM strata_events ORDER BY at DESC, id DESC LIMIT $1";
 
 /// The advisory lock key: a constant so every Strata client of one database contends for it.
 /// (ASCII "strata" packed into an i64.)

@@ -41,6 +41,12 @@ pub enum HistoryError {
         version: String,
         state: String,
     },
+    #[error("{target}: an event in strata_events has {column} '{value}', which this Strata does not know. Upgrade Strata to read the log; nothing was changed.")]
+    UnknownEventValue {
+        target: String,
+        column: &'static str,
+        value: String,
+    },
 }
 
 /// An open connection to the database a plan runs against.
@@ -263,7 +269,8 @@ impl Session {
         self.check_format().await
     }
 
-    async fn check_format(&mut self) -> Result<(), HistoryError> {
+    /// Refuse history tables written in a newer format (the tables must exist).
+    pub(crate) async fn check_format(&mut self) -> Result<(), HistoryError> {
         let target = self.target.clone();
         let value: Option<String> = on_conn!(&mut self.conn, c, q = READ_FORMAT => sqlx::query_scalar(q).fetch_optional(&mut *c).await)
             .map_err(|source| HistoryError::Sql { action: "reading the history format", target: target.clone(), source })?;

@@ -14,11 +14,13 @@ use crate::driver::session::{Conn, Session};
 use crate::driver::{mysql, postgres, ConnectError};
 
 mod cancel;
+mod read;
 mod server;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use cancel::CancelToken;
+pub(crate) use read::holder;
 use server::{Names, Orphan, Which};
 
 /// Who holds the lock, as the server (or SQLite's lock row) reports it.

@@ -26,20 +26,18 @@ pub(super) struct Names {
 
 impl Names {
     pub async fn read(conn: &mut Conn) -> Result<Self, sqlx::Error> {
-        match conn {
-            #[cfg(feature = "mysql")]
-            Conn::Mysql(c) => {
-                let db: String = sqlx::query_scalar(mysql::CURRENT_DATABASE)
-                    .fetch_one(&mut *c)
-                    .await?;
-                Ok(Self {
-                    migration: mysql::lock_name(&db),
-                    executor: mysql::exec_lock_name(&db),
-                })
-            }
-            #[allow(unreachable_patterns)]
-            _ => Ok(Self::default()),
+        #[cfg(feature = "mysql")]
+        if let Some(c) = as_mysql(conn) {
+            let db: String = sqlx::query_scalar(mysql::CURRENT_DATABASE)
+                .fetch_one(&mut *c)
+                .await?;
+            return Ok(Self {
+                migration: mysql::lock_name(&db),
+                executor: mysql::exec_lock_name(&db),
+            });
         }
+        let _ = conn;
+        Ok(Self::default())
     }
 
     fn pick(&self, which: Which) -> (&str, i64) {
@@ -47,6 +45,29 @@ impl Names {
             Which::Migration => (&self.migration, postgres::LOCK_KEY),
             Which::Executor => (&self.executor, postgres::EXEC_KEY),
         }
+    }
+}
+
+/// The PostgreSQL connection in `conn`, its own or one lent by a pool (reading the holder
+/// works on either; taking the lock only ever happens on its own).
+#[cfg(feature = "postgres")]
+fn as_postgres(conn: &mut Conn) -> Option<&mut sqlx::PgConnection> {
+    match conn {
+        Conn::Postgres(c) => Some(c),
+        Conn::PostgresPooled(c) => Some(&mut **c),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
+}
+
+/// The MySQL/MariaDB connection in `conn`, its own or one lent by a pool.
+#[cfg(feature = "mysql")]
+fn as_mysql(conn: &mut Conn) -> Option<&mut sqlx::MySqlConnection> {
+    match conn {
+        Conn::Mysql(c) => Some(c),
+        Conn::MysqlPooled(c) => Some(&mut **c),
+        #[allow(unreachable_patterns)]
+        _ => None,
     }
 }
 
@@ -104,21 +125,21 @@ pub(super) async fn unlock(conn: &mut Conn, names: &Names) -> Result<(), sqlx::E
     }
 }
 
-/// Who holds the lock, if anyone.
+/// Who holds the lock, if anyone (on a connection of its own or one lent by a pool).
 pub(super) async fn holder(
     conn: &mut Conn,
     names: &Names,
     which: Which,
 ) -> Result<Option<LockHolder>, sqlx::Error> {
     let (name, key) = names.pick(which);
-    match conn {
-        #[cfg(feature = "postgres")]
-        Conn::Postgres(c) => {
-            let row = sqlx::query(postgres::LOCK_HOLDER)
-                .bind(key)
-                .fetch_optional(&mut *c)
-                .await?;
-            row.map(|r| {
+    #[cfg(feature = "postgres")]
+    if let Some(c) = as_postgres(conn) {
+        let row = sqlx::query(postgres::LOCK_HOLDER)
+            .bind(key)
+            .fetch_optional(&mut *c)
+            .await?;
+        return row
+            .map(|r| {
                 Ok(LockHolder {
                     server_id: r.try_get::<i32, _>(0)?.to_string(),
                     who: r.try_get(1)?,
@@ -126,15 +147,16 @@ pub(super) async fn holder(
                     since: r.try_get(3)?,
                 })
             })
-            .transpose()
-        }
-        #[cfg(feature = "mysql")]
-        Conn::Mysql(c) => {
-            let row = sqlx::query(mysql::LOCK_HOLDER)
-                .bind(name)
-                .fetch_optional(&mut *c)
-                .await?;
-            row.map(|r| {
+            .transpose();
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(c) = as_mysql(conn) {
+        let row = sqlx::query(mysql::LOCK_HOLDER)
+            .bind(name)
+            .fetch_optional(&mut *c)
+            .await?;
+        return row
+            .map(|r| {
                 Ok(LockHolder {
                     server_id: r.try_get::<i64, _>(0)?.to_string(),
                     who: r.try_get(1)?,
@@ -142,29 +164,39 @@ pub(super) async fn holder(
                     since: format!("{} s in its current state", r.try_get::<i64, _>(3)?),
                 })
             })
-            .transpose()
-        }
-        #[allow(unreachable_patterns)]
-        _ => {
-            let _ = (name, key);
-            Ok(None)
-        }
+            .transpose();
     }
+    let _ = (conn, name, key);
+    Ok(None)
 }
 
-/// Whether anyone holds the lock (a cheaper [`holder`], which needs no process list).
-async fn held(conn: &mut Conn, names: &Names, which: Which) -> Result<bool, sqlx::Error> {
-    match conn {
-        #[cfg(feature = "mysql")]
-        Conn::Mysql(c) => {
-            let owner: Option<i64> = sqlx::query_scalar(mysql::LOCK_OWNER)
-                .bind(names.pick(which).0)
-                .fetch_one(&mut *c)
-                .await?;
-            Ok(owner.is_some())
-        }
-        conn => Ok(holder(conn, names, which).await?.is_some()),
+/// MySQL/MariaDB: the connection id holding the lock, whether or not the process list shows
+/// it to this user (`None` when the lock is free, and on PostgreSQL, whose lock table shows
+/// every holder).
+pub(super) async fn owner_id(
+    conn: &mut Conn,
+    names: &Names,
+    which: Which,
+) -> Result<Option<i64>, sqlx::Error> {
+    #[cfg(feature = "mysql")]
+    if let Some(c) = as_mysql(conn) {
+        return sqlx::query_scalar(mysql::LOCK_OWNER)
+            .bind(names.pick(which).0)
+            .fetch_one(&mut *c)
+            .await;
     }
+    let _ = (conn, names, which);
+    Ok(None)
+}
+
+/// Whether anyone holds the lock (a cheaper [`holder`] on MySQL/MariaDB, which needs no
+/// process list).
+async fn held(conn: &mut Conn, names: &Names, which: Which) -> Result<bool, sqlx::Error> {
+    #[cfg(feature = "mysql")]
+    if as_mysql(conn).is_some() {
+        return Ok(owner_id(conn, names, which).await?.is_some());
+    }
+    Ok(holder(conn, names, which).await?.is_some())
 }
 
 /// How an orphan was dealt with.

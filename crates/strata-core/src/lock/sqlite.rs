@@ -254,3 +254,13 @@ pub(super) async fn release(session: &mut Session, run_id: &str) -> Result<(), s
         .await
         .map(drop)
 }
+
+/// Who holds the lock, read without taking it: the lock row, unless its holder is gone (the
+/// row [`acquire`] would take over). `None` when there is no row (or no `strata_lock` table,
+/// which is not created here).
+pub(super) async fn holder(
+    c: &mut sqlx::SqliteConnection,
+) -> Result<Option<LockHolder>, sqlx::Error> {
+    let row = read_row(c).await?;
+    Ok(row.filter(|r| !r.is_stale()).map(|r| r.holder()))
+}
