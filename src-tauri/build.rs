@@ -20,6 +20,18 @@ fn main() {
         "set_group_project",
         "test_connection",
         "test_connection_draft",
+        "list_projects",
+        "timeline",
+        "migration_detail",
+        "plan_run",
+        "run_migrations",
+        "cancel_run",
+        "baseline_migrations",
+        "repair_migration",
+        "resolve_migration",
+        "history_log",
+        "export_history",
+        "new_migration",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -63,22 +63,76 @@ impl From<strata_project::ProjectError> for IpcError {
 
 impl From<strata_core::SourceError> for IpcError {
     fn from(e: strata_core::SourceError) -> Self {
+        use strata_core::SourceError as E;
         let code = match &e {
-            strata_core::SourceError::ReadDir { .. } => IpcErrorCode::Io,
+            E::ReadDir { .. } | E::ReadFile { .. } | E::CreateFile { .. } => IpcErrorCode::Io,
+            E::BadName { .. } => IpcErrorCode::InvalidInput,
             _ => IpcErrorCode::Project,
         };
         Self::new(code, e)
     }
 }
 
-impl From<strata_core::ConnectError> for IpcError {
-    fn from(e: strata_core::ConnectError) -> Self {
+impl From<strata_core::engine::EngineError> for IpcError {
+    fn from(e: strata_core::engine::EngineError) -> Self {
+        use strata_core::engine::EngineError as E;
+        use strata_core::plan::PlanError as P;
         let code = match &e {
-            strata_core::ConnectError::UnknownScheme { .. } => IpcErrorCode::InvalidInput,
-            strata_core::ConnectError::CreateDir { .. } => IpcErrorCode::Io,
+            E::Connect(c) => return Self::new(connect_code(c), e),
+            E::Plan(P::UnknownVersion { .. } | P::Irreversible { .. } | P::NothingToRedo) => {
+                IpcErrorCode::InvalidInput
+            }
+            // Out of order, modified since applied, partially applied: the files against
+            // the history; the message says what to do.
+            E::Plan(_) | E::ManagedByAnotherTool { .. } => IpcErrorCode::Project,
+            E::BadVersion { .. } => IpcErrorCode::InvalidInput,
             _ => IpcErrorCode::Database,
         };
         Self::new(code, e)
+    }
+}
+
+impl From<strata_core::admin::AdminError> for IpcError {
+    fn from(e: strata_core::admin::AdminError) -> Self {
+        use strata_core::admin::AdminError as E;
+        let code = match &e {
+            E::Connect(c) => return Self::new(connect_code(c), e),
+            E::UnknownVersion { .. } => IpcErrorCode::NotFound,
+            E::ReasonRequired
+            | E::BaselinePartial { .. }
+            | E::NotApplied { .. }
+            | E::NotModified { .. }
+            | E::NotPartial { .. }
+            | E::StatementsChanged { .. }
+            | E::NoDownSql { .. }
+            | E::RollbackOfRollback { .. } => IpcErrorCode::InvalidInput,
+            E::HistoryNotEmpty { .. }
+            | E::NoForeignHistory { .. }
+            | E::ForeignFailed { .. }
+            | E::MissingFiles { .. } => IpcErrorCode::Project,
+            _ => IpcErrorCode::Database,
+        };
+        Self::new(code, e)
+    }
+}
+
+impl From<strata_core::executor::RunError> for IpcError {
+    fn from(e: strata_core::executor::RunError) -> Self {
+        Self::new(IpcErrorCode::Database, e)
+    }
+}
+
+fn connect_code(e: &strata_core::ConnectError) -> IpcErrorCode {
+    match e {
+        strata_core::ConnectError::UnknownScheme { .. } => IpcErrorCode::InvalidInput,
+        strata_core::ConnectError::CreateDir { .. } => IpcErrorCode::Io,
+        _ => IpcErrorCode::Database,
+    }
+}
+
+impl From<strata_core::ConnectError> for IpcError {
+    fn from(e: strata_core::ConnectError) -> Self {
+        Self::new(connect_code(&e), e)
     }
 }
 

@@ -1,11 +1,16 @@
 //! The Strata desktop shell: Tauri commands that resolve state, call one strata-core or
 //! strata-project function, and map its error to the typed IPC error. No SQL lives here.
 
-mod commands;
+pub mod commands;
+pub mod detail;
 mod engine_task;
 mod error;
+pub mod history;
 mod pools;
+pub mod runs;
 mod state;
+pub mod targets;
+pub mod timeline;
 
 pub use error::{IpcError, IpcErrorCode};
 pub use state::AppState;
@@ -36,6 +41,18 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::connections::set_group_project,
             commands::connections::test_connection,
             commands::connections::test_connection_draft,
+            commands::timeline::list_projects,
+            commands::timeline::timeline,
+            commands::timeline::migration_detail,
+            commands::timeline::plan_run,
+            commands::timeline::run_migrations,
+            commands::timeline::cancel_run,
+            commands::timeline::baseline_migrations,
+            commands::timeline::repair_migration,
+            commands::timeline::resolve_migration,
+            commands::timeline::history_log,
+            commands::timeline::export_history,
+            commands::timeline::new_migration,
         ])
 }
 

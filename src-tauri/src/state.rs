@@ -26,8 +26,12 @@ pub struct AppState {
     /// The saved connections, or why their file could not be read (it is kept as it is
     /// until the user sets it aside). Locked only to clone or replace the `Arc`.
     connections: RwLock<Result<Arc<ConnectionManager>, Arc<StoreError>>>,
+    /// Opens the password store, for each (re)opening of the connections.
+    keychain: SharedOpener,
     /// One lazy pool per saved connection, by id.
     pub pools: crate::pools::PoolRegistry,
+    /// The runs going now, by the key their caller chose, for `cancel_run`.
+    pub runs: crate::runs::RunRegistry,
 }
 
 impl AppState {
@@ -41,15 +45,31 @@ impl AppState {
             None => app.path().app_config_dir()?,
         };
         let resources = app.path().resource_dir().ok().map(|dir| dir.join("demo"));
-        let connections = RwLock::new(open_connections(&config_dir));
-        Ok(Self {
-            project_root: project_root(std::env::var_os(PROJECT_ENV).map(PathBuf::from), resources),
+        let root = project_root(std::env::var_os(PROJECT_ENV).map(PathBuf::from), resources);
+        Ok(Self::new(root, data_dir, config_dir, os_keychain()))
+    }
+
+    /// The state for `project_root` with Strata's data in `data_dir` and its saved connections
+    /// in `config_dir`, their passwords in the store `keychain` opens (the OS keychain in the
+    /// app; an in-memory store in tests). Nothing is connected or created here.
+    pub fn new(
+        project_root: PathBuf,
+        data_dir: PathBuf,
+        config_dir: PathBuf,
+        keychain: KeychainOpener,
+    ) -> Self {
+        let keychain = SharedOpener(Arc::new(keychain));
+        let connections = RwLock::new(open_connections(&config_dir, &keychain));
+        Self {
+            project_root,
             data_dir,
             demo_database: tokio::sync::OnceCell::new(),
             config_dir,
             connections,
+            keychain,
             pools: crate::pools::PoolRegistry::default(),
-        })
+            runs: crate::runs::RunRegistry::default(),
+        }
     }
 
     /// The connection manager; the store's error when its file is unreadable.
@@ -62,7 +82,7 @@ impl AppState {
 
     /// Read the connections file again (after it was set aside or repaired).
     pub fn reopen_connections(&self) -> Result<Arc<ConnectionManager>, Arc<StoreError>> {
-        let opened = open_connections(&self.config_dir);
+        let opened = open_connections(&self.config_dir, &self.keychain);
         *self
             .connections
             .write()
@@ -78,8 +98,9 @@ pub const BUILD_KIND: &str = if cfg!(debug_assertions) {
     "release"
 };
 
-fn open_connections(config_dir: &Path) -> Result<Arc<ConnectionManager>, Arc<StoreError>> {
-    let opener: KeychainOpener = Box::new(|| {
+/// The OS keychain, opened on first use (and again after a failure).
+fn os_keychain() -> KeychainOpener {
+    Box::new(|| {
         Box::pin(async {
             let store = strata_project::credentials::KeyringStore::open(
                 strata_project::connections::KEYCHAIN_TIMEOUT,
@@ -88,7 +109,24 @@ fn open_connections(config_dir: &Path) -> Result<Arc<ConnectionManager>, Arc<Sto
             let store: Arc<dyn strata_project::credentials::CredentialStore> = Arc::new(store);
             Ok(store)
         })
-    });
+    })
+}
+
+/// A keychain opener shared by every opening of the connections file.
+struct SharedOpener(Arc<KeychainOpener>);
+
+impl std::fmt::Debug for SharedOpener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeychainOpener")
+    }
+}
+
+fn open_connections(
+    config_dir: &Path,
+    keychain: &SharedOpener,
+) -> Result<Arc<ConnectionManager>, Arc<StoreError>> {
+    let keychain = keychain.0.clone();
+    let opener: KeychainOpener = Box::new(move || keychain());
     ConnectionManager::open(config_dir, BUILD_KIND, opener)
         .map(Arc::new)
         .map_err(|e| {

@@ -19,7 +19,23 @@ import {
   type ParsedUrl,
   type PasswordInput,
   type ProjectSummary,
+  type ProjectRef,
+  type Timeline,
+  type MigrationDetail,
+  type RunRequest,
+  type RunPlan,
+  type RunEvent,
+  type RunOutcome,
+  type BaselineReport,
+  type RepairReport,
+  type ResolveAction,
+  type ResolveReport,
+  type HistoryFilter,
+  type HistoryLog,
+  type ExportFormat,
+  type NewMigration,
 } from "./bindings";
+import { messageChannel } from "../platform/channel";
 
 export type {
   AppInfo,
@@ -35,6 +51,45 @@ export type {
   ParsedUrl,
   PasswordInput,
   ProjectSummary,
+  ProjectRef,
+  Timeline,
+  TimelineRow,
+  TimelineCell,
+  TimelineTarget,
+  TargetProtection,
+  MigrationDetail,
+  MigrationState,
+  PartDetail,
+  StatementSpan,
+  Check,
+  CheckKind,
+  CheckLevel,
+  StoredSql,
+  TargetEvent,
+  TargetFailure,
+  RunAction,
+  RunRequest,
+  RunPlan,
+  RunEvent,
+  RunOutcome,
+  RunFailure,
+  RunReport,
+  PlannedRun,
+  Progress,
+  LockStatus,
+  BaselineReport,
+  RepairReport,
+  ResolveAction,
+  ResolveReport,
+  HistoryFilter,
+  HistoryLog,
+  ExportFormat,
+  NewMigration,
+  Event,
+  EventKind,
+  EventOutcome,
+  AppliedMigration,
+  Direction,
 } from "./bindings";
 
 const IPC_ERROR_CODES: readonly IpcErrorCode[] = [
@@ -160,6 +215,66 @@ export const ipc = {
     call(async () => {
       unwrap(await commands.setGroupProject(group, projectDir));
     }),
+
+  /** The projects the app knows, the opened one first. */
+  listProjects: (): Promise<ProjectRef[]> => call(async () => unwrap(await commands.listProjects())),
+  /** A project's migrations with their state in each of its databases. */
+  timeline: (project: string): Promise<Timeline> =>
+    call(async () => unwrap(await commands.timeline(project))),
+  migrationDetail: (project: string, version: string): Promise<MigrationDetail> =>
+    call(async () => unwrap(await commands.migrationDetail(project, version))),
+  /** What a run would do (a dry run), the lock's holder and the target's protection. */
+  planRun: (request: RunRequest): Promise<RunPlan> =>
+    call(async () => unwrap(await commands.planRun(request))),
+  /** Runs under the migration lock; every progress event goes to `onEvent` as it happens. */
+  runMigrations: (
+    request: RunRequest,
+    runKey: string,
+    onEvent: (event: RunEvent) => void,
+  ): Promise<RunOutcome> =>
+    call(async () => unwrap(await commands.runMigrations(request, runKey, messageChannel(onEvent)))),
+  /** Stops the run named `runKey`; false when no such run is going. */
+  cancelRun: (runKey: string): Promise<boolean> =>
+    call(async () => unwrap(await commands.cancelRun(runKey))),
+  baselineMigrations: (
+    project: string,
+    target: string,
+    version: string,
+    confirmation: string | null,
+  ): Promise<BaselineReport> =>
+    call(async () => unwrap(await commands.baselineMigrations(project, target, version, confirmation))),
+  repairMigration: (
+    project: string,
+    target: string,
+    version: string,
+    reason: string,
+    confirmation: string | null,
+  ): Promise<RepairReport> =>
+    call(async () =>
+      unwrap(await commands.repairMigration(project, target, version, reason, confirmation)),
+    ),
+  resolveMigration: (
+    project: string,
+    target: string,
+    version: string,
+    action: ResolveAction,
+    confirmation: string | null,
+  ): Promise<ResolveReport> =>
+    call(async () =>
+      unwrap(await commands.resolveMigration(project, target, version, action, confirmation)),
+    ),
+  historyLog: (project: string, filter: HistoryFilter): Promise<HistoryLog> =>
+    call(async () => unwrap(await commands.historyLog(project, filter))),
+  /** Writes the filtered log to `path`; how many events. */
+  exportHistory: (
+    project: string,
+    filter: HistoryFilter,
+    format: ExportFormat,
+    path: string,
+  ): Promise<number> =>
+    call(async () => unwrap(await commands.exportHistory(project, filter, format, path))),
+  newMigration: (project: string, name: string): Promise<NewMigration> =>
+    call(async () => unwrap(await commands.newMigration(project, name))),
 };
 
 const CODE_EXPLANATIONS: Record<IpcErrorCode, string> = {

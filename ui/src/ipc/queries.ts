@@ -1,12 +1,17 @@
 /** TanStack Query hooks over the IPC client; the only place query keys are spelled. */
 import { useQuery } from "@tanstack/react-query";
-import { ipc } from "./client";
+import { ipc, type HistoryFilter } from "./client";
 
 export const queryKeys = {
   appInfo: ["appInfo"] as const,
   currentProject: ["currentProject"] as const,
   /** The saved connections; every connection mutation invalidates it. */
   connections: ["connections"] as const,
+  projects: ["projects"] as const,
+  /** Everything about one project's databases; runs and admin operations invalidate it. */
+  timeline: (project: string) => ["timeline", project] as const,
+  detail: (project: string, version: string) => ["timeline", project, "detail", version] as const,
+  history: (project: string, filter: HistoryFilter) => ["timeline", project, "history", filter] as const,
 };
 
 export function useAppInfo() {
@@ -29,5 +34,33 @@ export function useConnections() {
   return useQuery({
     queryKey: queryKeys.connections,
     queryFn: ipc.listConnections,
+  });
+}
+
+export function useProjects() {
+  return useQuery({ queryKey: queryKeys.projects, queryFn: ipc.listProjects });
+}
+
+export function useTimeline(project: string | null) {
+  return useQuery({
+    queryKey: queryKeys.timeline(project ?? ""),
+    queryFn: () => ipc.timeline(project ?? ""),
+    enabled: project !== null,
+  });
+}
+
+export function useMigrationDetail(project: string, version: string | null) {
+  return useQuery({
+    queryKey: queryKeys.detail(project, version ?? ""),
+    queryFn: () => ipc.migrationDetail(project, version ?? ""),
+    enabled: version !== null,
+  });
+}
+
+export function useHistoryLog(project: string | null, filter: HistoryFilter) {
+  return useQuery({
+    queryKey: queryKeys.history(project ?? "", filter),
+    queryFn: () => ipc.historyLog(project ?? "", filter),
+    enabled: project !== null,
   });
 }
