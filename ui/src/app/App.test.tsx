@@ -11,14 +11,21 @@ import { App } from "./App";
 
 vi.mock("../ipc/client", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../ipc/client")>()),
-  ipc: { appInfo: vi.fn(), currentProject: vi.fn(), listConnections: vi.fn() },
+  ipc: {
+    appInfo: vi.fn(),
+    currentProject: vi.fn(),
+    listConnections: vi.fn(),
+    listProjects: vi.fn(),
+    timeline: vi.fn(),
+    historyLog: vi.fn(),
+  },
 }));
 vi.mock("../platform/tauri", () => ({ isTauri: vi.fn(() => true) }));
 
 async function renderApp() {
   const user = userEvent.setup();
   render(<App queryClient={testQueryClient()} />);
-  await screen.findByTestId("project-name");
+  await screen.findByTestId("project-picker");
   return user;
 }
 
@@ -28,6 +35,21 @@ beforeEach(() => {
   vi.mocked(ipc.currentProject).mockResolvedValue(projectSummary());
   vi.mocked(ipc.appInfo).mockResolvedValue(appInfo());
   vi.mocked(ipc.listConnections).mockResolvedValue([]);
+  vi.mocked(ipc.listProjects).mockResolvedValue([
+    { root: "/home/dev/shop", name: "shop", connections: 0, default: true },
+  ]);
+  vi.mocked(ipc.timeline).mockResolvedValue({
+    project: {
+      name: "shop",
+      root: "/home/dev/shop",
+      migrationsDir: "/home/dev/shop/migrations",
+      layout: "strata",
+    },
+    targets: [],
+    rows: [],
+    readMs: 1,
+  });
+  vi.mocked(ipc.historyLog).mockResolvedValue({ events: [], failures: [] });
   vi.mocked(isTauri).mockReturnValue(true);
   setSystemDark(false);
 });
@@ -85,7 +107,7 @@ describe("command palette", () => {
     await user.keyboard("{Control>}k{/Control}");
     expect(palette()).toBeInTheDocument();
     expect(screen.getByTestId("command-palette-input")).toHaveFocus();
-    const options = screen.getAllByRole("option");
+    const options = within(screen.getByTestId("command-palette")).getAllByRole("option");
     expect(options.map((o) => o.querySelector(".palette__title")?.textContent)).toEqual([
       "Go to Connections",
       "Go to Timeline",
@@ -110,7 +132,7 @@ describe("command palette", () => {
     const user = await renderApp();
     await user.keyboard("{Control>}k{/Control}");
     await user.type(screen.getByTestId("command-palette-input"), "sch");
-    const options = screen.getAllByRole("option");
+    const options = within(screen.getByTestId("command-palette")).getAllByRole("option");
     expect(options[0]).toHaveTextContent("Go to Schema");
     expect(options[0]).toHaveAttribute("aria-selected", "true");
     expect(screen.queryByText("Use dark theme")).not.toBeInTheDocument();
@@ -125,10 +147,10 @@ describe("command palette", () => {
     const user = await renderApp();
     await user.keyboard("{Control>}k{/Control}");
     await user.keyboard("{ArrowDown}{ArrowDown}{ArrowDown}");
-    expect(screen.getAllByRole("option")[3]).toHaveAttribute("aria-selected", "true");
+    expect(within(screen.getByTestId("command-palette")).getAllByRole("option")[3]).toHaveAttribute("aria-selected", "true");
     expect(screen.getByTestId("command-palette-input")).toHaveAttribute(
       "aria-activedescendant",
-      screen.getAllByRole("option")[3]!.id,
+      within(screen.getByTestId("command-palette")).getAllByRole("option")[3]!.id,
     );
     await user.keyboard("{ArrowUp}{Enter}");
     expect(await screen.findByTestId("screen-schema")).toBeInTheDocument();
@@ -138,7 +160,7 @@ describe("command palette", () => {
     const user = await renderApp();
     await user.keyboard("{Control>}k{/Control}");
     await user.type(screen.getByTestId("command-palette-input"), "zzzz");
-    expect(screen.queryAllByRole("option")).toHaveLength(0);
+    expect((palette() ? within(palette()!).queryAllByRole("option") : [])).toHaveLength(0);
     expect(screen.getByText(/No command matches/)).toBeInTheDocument();
     await user.keyboard("{Enter}");
     expect(palette()).toBeInTheDocument();
