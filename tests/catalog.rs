@@ -145,7 +145,7 @@ async fn postgres(url: &str) -> Result<Vec<String>, sqlx::Error> {
     let mut c = sqlx::PgConnection::connect(url).await?;
     let mut lines = Vec::new();
     for q in POSTGRES {
-        let rows: Vec<String> = sqlx::query_scalar(q).fetch_all(&mut c).await?;
+        let rows: Vec<String> = sqlx::query_scalar(*q).fetch_all(&mut c).await?;
         lines.extend(rows);
     }
     c.close().await?;
@@ -215,7 +215,7 @@ async fn mysql(url: &str) -> Result<Vec<String>, sqlx::Error> {
     let qualified = format!("`{db}`.");
     let mut lines = Vec::new();
     for q in MYSQL {
-        for row in sqlx::query(q).fetch_all(&mut c).await? {
+        for row in sqlx::query(*q).fetch_all(&mut c).await? {
             lines.push(mysql_text(&row)?.replace(&qualified, ""));
         }
     }

@@ -61,8 +61,11 @@ fn with_database(url: &str, db: &str) -> String {
     parsed.to_string()
 }
 
+/// Run `sql`, a CREATE or DROP DATABASE of a scratch database whose name the test made itself
+/// (`strata_test_<pid>_<nanos>`): no outside text reaches it, hence `AssertSqlSafe`.
 async fn admin_execute(kind: DatabaseKind, admin_url: &str, sql: &str) -> Result<(), sqlx::Error> {
     use sqlx::{Connection as _, Executor as _};
+    let sql = sqlx::AssertSqlSafe(sql);
     match kind {
         DatabaseKind::Postgres => {
             let mut c = sqlx::PgConnection::connect(admin_url).await?;

@@ -1,8 +1,8 @@
 //! The step-by-step connection test against real TLS servers (PostgreSQL on 5433, MariaDB on
-//! 3307, from scripts/services.sh): certificate verified, wrong host name, unknown CA,
-//! unverified `require`, plaintext refused, wrong password, unknown database, nothing
-//! listening, unresolvable host, client certificates; and the real driver connection through
-//! the URL a profile builds, which is what migrations use.
+//! 3307, from scripts/services.sh): certificate verified, wrong host name (and verify-ca,
+//! which does not check it), unknown CA, unverified `require`, plaintext refused, wrong
+//! password, unknown database, nothing listening, unresolvable host, client certificates; and
+//! the real driver connection through the URL a profile builds, which is what migrations use.
 
 use std::time::Duration;
 
@@ -112,30 +112,75 @@ async fn verify_full_by_ip_is_the_wrong_host_name(kind: DatabaseKind) {
         "{p:?}"
     );
     assert_eq!(outcome(&d, StepKind::Authenticate), Outcome::Skipped);
+}
 
-    // verify-ca checks the chain only: the TLS step passes and says so. The driver's own
-    // handshake (sqlx 0.8.6 with rustls 0.23.46) still checks the name, a known sqlx defect;
-    // the diagnosis names it. When sqlx is fixed, this login passes: assert `d.ok` then.
-    let url = TlsUrl::new(kind)
-        .host("127.0.0.1")
-        .mode("verify-ca", Some(tls::ca_file()))
-        .build();
+/// verify-ca checks the chain, not the host name: through 127.0.0.1, which the certificate does
+/// not name, both Strata's TLS step and the driver's own handshake (what migrations use)
+/// connect, encrypted, where verify-full is refused. sqlx before 0.9 checked the name anyway
+/// with rustls 0.23.24 and later (launchbadge/sqlx#3793). The CA is still checked: verify-ca
+/// with a CA that signed nothing here fails in both.
+async fn verify_ca_by_ip_ignores_the_host_name_not_the_ca(kind: DatabaseKind) {
+    use strata_core::driver::{probe, Session};
+
+    let by_ip = |mode: &str, ca| {
+        TlsUrl::new(kind)
+            .host("127.0.0.1")
+            .mode(mode, Some(ca))
+            .build()
+    };
+    let url = by_ip("verify-ca", tls::ca_file());
     let d = run(&url).await;
+    assert!(d.ok, "{d:#?}");
     assert_eq!(outcome(&d, StepKind::Tls), Outcome::Ok, "{d:#?}");
     assert!(
         detail(&d, StepKind::Tls).contains("host name not checked"),
         "{d:#?}"
     );
+    assert_eq!(outcome(&d, StepKind::Authenticate), Outcome::Ok, "{d:#?}");
+
+    let info = probe(&url, T)
+        .await
+        .expect("verify-ca connects through a host name the certificate does not hold");
+    assert!(info.server_version.starts_with(server_version_prefix(kind)));
+    let mut session = Session::connect(&url, T)
+        .await
+        .expect("a verify-ca session through 127.0.0.1");
     assert_eq!(
-        outcome(&d, StepKind::Authenticate),
-        Outcome::Failed,
-        "{d:#?}"
+        session.scalar_i64(tls_in_use(kind)).await.unwrap(),
+        1,
+        "the session is not encrypted"
     );
-    assert_eq!(failure_code(&d), ProblemCode::WrongHostName);
-    assert!(
-        d.failure().unwrap().explanation.contains("sqlx 0.8"),
-        "{d:#?}"
-    );
+    session.close().await;
+
+    let err = probe(&by_ip("verify-full", tls::ca_file()), T)
+        .await
+        .expect_err("verify-full must check the host name");
+    assert!(err.to_string().contains("not valid for name"), "{err}");
+
+    let other = by_ip("verify-ca", tls::other_ca_file());
+    let d = run(&other).await;
+    assert_eq!(failure_code(&d), ProblemCode::UnknownCa, "{d:#?}");
+    let err = probe(&other, T)
+        .await
+        .expect_err("verify-ca must still check the CA");
+    assert!(err.to_string().contains("UnknownIssuer"), "{err}");
+}
+
+/// `SELECT` 1 when the session's connection is encrypted, 0 when not.
+fn tls_in_use(kind: DatabaseKind) -> &'static str {
+    match kind {
+        Postgres => "SELECT CASE WHEN ssl THEN 1::int8 ELSE 0::int8 END FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+        _ => "SELECT CASE WHEN VARIABLE_VALUE LIKE 'TLS%' THEN 1 ELSE 0 END FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Ssl_version'",
+    }
+}
+
+/// What `probe` reads as the server's version.
+fn server_version_prefix(kind: DatabaseKind) -> &'static str {
+    if kind == Postgres {
+        "15."
+    } else {
+        "10."
+    }
 }
 
 async fn an_unknown_ca_is_explained(kind: DatabaseKind) {
@@ -293,6 +338,7 @@ macro_rules! both_engines {
 both_engines!(
     verify_full_with_the_right_ca,
     verify_full_by_ip_is_the_wrong_host_name,
+    verify_ca_by_ip_ignores_the_host_name_not_the_ca,
     an_unknown_ca_is_explained,
     plaintext_is_refused_with_a_plain_explanation,
     a_wrong_password_is_named,
@@ -342,18 +388,12 @@ async fn the_driver_connects_through_the_profile_url(kind: DatabaseKind) {
     let info = probe(url.expose(), T)
         .await
         .expect("verify-full with the CA connects");
-    assert!(info
-        .server_version
-        .starts_with(if kind == Postgres { "15." } else { "10." }));
+    assert!(info.server_version.starts_with(server_version_prefix(kind)));
     let mut session = Session::connect(url.expose(), T)
         .await
         .expect("a session over TLS");
-    let tls_in_use = match kind {
-        Postgres => "SELECT CASE WHEN ssl THEN 1::int8 ELSE 0::int8 END FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-        _ => "SELECT CASE WHEN VARIABLE_VALUE LIKE 'TLS%' THEN 1 ELSE 0 END FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Ssl_version'",
-    };
     assert_eq!(
-        session.scalar_i64(tls_in_use).await.unwrap(),
+        session.scalar_i64(tls_in_use(kind)).await.unwrap(),
         1,
         "the session is not encrypted"
     );

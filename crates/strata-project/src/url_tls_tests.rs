@@ -1,4 +1,4 @@
-//! Every TLS mode, for both server engines, in the exact spelling sqlx 0.8 reads (its keys are
+//! Every TLS mode, for both server engines, in the exact spelling sqlx reads (its keys are
 //! case-sensitive: `sslmode`/`sslrootcert`/`sslcert`/`sslkey`, `ssl-mode`/`ssl-ca`/`ssl-cert`/
 //! `ssl-key`; MySQL's modes upper-case). The TLS system tests connect through these URLs.
 

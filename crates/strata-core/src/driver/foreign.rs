@@ -81,8 +81,8 @@ const POSTGRES: Queries = Queries {
     refinery: "SELECT version::text, name::text, 1::bigint, NULL::text FROM refinery_schema_history ORDER BY version",
 };
 
-// Everything is cast: Flyway's MySQL table uses a binary collation, which the driver would
-// otherwise hand over as bytes.
+// Everything is cast, so each column reads as one type whatever the tool declared (sqlx's
+// version is a BIGINT; Flyway's table uses utf8mb4_bin, which sqlx 0.8 handed over as bytes).
 const MYSQL: Queries = Queries {
     tables: concat!("SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ", names!()),
     dirty_column: "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'schema_migrations' AND column_name = 'dirty'",

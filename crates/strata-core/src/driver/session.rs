@@ -12,7 +12,7 @@ mod literals;
 pub(crate) use conn::{on_conn, Conn};
 pub(crate) use literals::Literals;
 
-use super::{mysql, postgres, sqlite, ConnectError};
+use super::{mysql, postgres, sqlite, trusted, ConnectError};
 use crate::dialect::DatabaseKind;
 use crate::history::{AppliedMigration, AppliedState, Event, HISTORY_FORMAT};
 
@@ -141,7 +141,7 @@ impl Session {
     /// Run SQL text as the server receives it (simple/text protocol: any statement, no
     /// parameters). Returns the rows affected.
     pub async fn execute(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
-        on_conn!(&mut self.conn, c => Ok(sqlx::raw_sql(sql).execute(&mut *c).await?.rows_affected()))
+        on_conn!(&mut self.conn, c => Ok(sqlx::raw_sql(trusted(sql)).execute(&mut *c).await?.rows_affected()))
     }
 
     /// Run a text of one or more statements in one round trip (simple/text protocol) and return
@@ -151,7 +151,7 @@ impl Session {
         use sqlx::Either;
         on_conn!(&mut self.conn, c => {
             let mut done = Vec::new();
-            let mut results = sqlx::raw_sql(sql).fetch_many(&mut *c);
+            let mut results = sqlx::raw_sql(trusted(sql)).fetch_many(&mut *c);
             while let Some(item) = results.next().await {
                 match item {
                     Ok(Either::Left(r)) => done.push(r.rows_affected()),
@@ -167,7 +167,7 @@ impl Session {
     pub(crate) async fn begin_checked(&mut self, version: &str) -> Result<bool, sqlx::Error> {
         let sql = sqlite::begin_checked(&sqlite::quote(version));
         let n: i64 = on_conn!(&mut self.conn, c => {
-            let row = sqlx::raw_sql(&sql).fetch_one(&mut *c).await?;
+            let row = sqlx::raw_sql(trusted(sql)).fetch_one(&mut *c).await?;
             row.try_get(0)?
         });
         Ok(n > 0)
@@ -209,12 +209,12 @@ impl Session {
 
     /// One integer read back, e.g. a `COUNT(*)`.
     pub async fn scalar_i64(&mut self, sql: &str) -> Result<i64, sqlx::Error> {
-        on_conn!(&mut self.conn, c => sqlx::query_scalar(sql).fetch_one(&mut *c).await)
+        on_conn!(&mut self.conn, c => sqlx::query_scalar(trusted(sql)).fetch_one(&mut *c).await)
     }
 
     /// One text value read back, e.g. a `SHOW` setting.
     pub(crate) async fn scalar_text(&mut self, sql: &str) -> Result<String, sqlx::Error> {
-        on_conn!(&mut self.conn, c => sqlx::query_scalar(sql).fetch_one(&mut *c).await)
+        on_conn!(&mut self.conn, c => sqlx::query_scalar(trusted(sql)).fetch_one(&mut *c).await)
     }
 
     pub async fn begin(&mut self) -> Result<(), sqlx::Error> {
@@ -263,7 +263,7 @@ impl Session {
             DatabaseKind::Sqlite => &[sqlite::CREATE_HISTORY],
         };
         for ddl in ddls {
-            on_conn!(&mut self.conn, c => sqlx::raw_sql(ddl).execute(&mut *c).await.map(drop))
+            on_conn!(&mut self.conn, c => sqlx::raw_sql(*ddl).execute(&mut *c).await.map(drop))
                 .map_err(sql_err)?;
         }
         self.check_format().await
@@ -334,7 +334,7 @@ impl Session {
             Option<String>,
         );
         let (format, raws): (Option<String>, Vec<Raw>) = on_conn!(&mut self.conn, c => {
-            let rows = sqlx::raw_sql(&text).fetch_all(&mut *c).await;
+            let rows = sqlx::raw_sql(trusted(text)).fetch_all(&mut *c).await;
             rows.and_then(|rows| {
                 let mut format = None;
                 let mut raws = Vec::with_capacity(rows.len());

@@ -236,7 +236,7 @@ impl MigrationLock {
                 .await
                 .map(drop),
             #[cfg(feature = "mysql")]
-            Some(Conn::Mysql(c)) => sqlx::raw_sql(&mysql::cancel(server_id))
+            Some(Conn::Mysql(c)) => sqlx::raw_sql(crate::driver::trusted(mysql::cancel(server_id)))
                 .execute(&mut *c)
                 .await
                 .map(drop),

@@ -238,7 +238,7 @@ pub(super) async fn stop_orphan(
         }
         #[cfg(feature = "mysql")]
         Conn::Mysql(c) => {
-            match sqlx::raw_sql(&mysql::kill_connection(id))
+            match sqlx::raw_sql(crate::driver::trusted(mysql::kill_connection(id)))
                 .execute(&mut *c)
                 .await
             {

@@ -190,8 +190,10 @@ pub(super) fn sqlx_problem(target: &Target, e: &sqlx::Error, offered_tls: Option
                 _ => Problem::new(ProblemCode::Other, "The server refused the connection.", "Read the server's message below."),
             }
         }
+        // The driver's own handshake refused the certificate. It judges as the TLS step does
+        // (since sqlx 0.9, its verify-ca too ignores a host name the certificate does not hold).
         sqlx::Error::Io(io) if rustls_error(io).is_some() => {
-            driver_tls_problem(target, rustls_error(io).expect("checked"))
+            super::verify::certificate_problem(target, rustls_error(io).expect("checked"))
         }
         sqlx::Error::Io(io) => match io.kind() {
             io::ErrorKind::ConnectionRefused => Problem::new(
@@ -233,24 +235,6 @@ pub(super) fn sqlx_problem(target: &Target, e: &sqlx::Error, offered_tls: Option
 fn rustls_error(io: &io::Error) -> Option<&rustls::Error> {
     io.get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-}
-
-/// The driver's own handshake refused the certificate. With verify-ca and a host name the
-/// certificate does not hold, that is sqlx 0.8's known defect: its verify-ca verifier still
-/// rejects the newer rustls "not valid for name" error, so it checks the name after all.
-fn driver_tls_problem(target: &Target, e: &rustls::Error) -> Problem {
-    let problem = super::verify::certificate_problem(target, e);
-    if target.tls.mode == TlsMode::VerifyCa && super::verify::is_name_error(e) {
-        return Problem {
-            explanation: format!(
-                "{} The certificate's CA is right, but Strata's database driver checks the host name even in verify-ca mode (a known defect of sqlx 0.8).",
-                problem.explanation
-            ),
-            action: "Connect with a host name the certificate holds and choose verify-full.".to_owned(),
-            ..problem
-        };
-    }
-    problem
 }
 
 fn wrong_password(user: &str) -> Problem {
