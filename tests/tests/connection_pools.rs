@@ -137,3 +137,32 @@ async fn an_unreachable_server_fails_within_the_bound() {
         pool.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_server_that_refuses_says_so_at_once_not_after_the_bound() {
+    // sqlx retries a refused connect until its timeout; the pool knocks first, so a database
+    // that is down shows as down within a moment (the timeline's column, a test's row).
+    let bound = Duration::from_secs(10);
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    for url in [
+        format!("postgres://postgres:pw-never-shown@127.0.0.1:{closed}/test"),
+        format!("mysql://root:pw-never-shown@127.0.0.1:{closed}/test"),
+    ] {
+        let pool = DbPool::lazy(&url, bound).unwrap();
+        let started = Instant::now();
+        let err = engine::snapshot_pooled(&pool).await.unwrap_err();
+        let elapsed = started.elapsed();
+        println!("{url}: refused after {elapsed:?}: {err}");
+        assert!(
+            elapsed < Duration::from_secs(1),
+            "{url}: a refused connect took {elapsed:?}"
+        );
+        let text = err.to_string();
+        assert!(text.to_lowercase().contains("refused"), "{url}: {text}");
+        assert!(!text.contains("pw-never-shown"), "{text}");
+        pool.close().await;
+    }
+}

@@ -47,7 +47,10 @@ fn app_opens_on_the_demo_project_with_palette_and_themes() {
             )
             .unwrap();
         assert!(
-            project.as_str().unwrap_or_default().contains("Strata demo shop"),
+            project
+                .as_str()
+                .unwrap_or_default()
+                .contains("Strata demo shop"),
             "project picker: {project}"
         );
         assert_eq!(session.title().unwrap(), "Strata");

@@ -24,6 +24,10 @@ pub struct DbPool {
     target: String,
     /// The bound on each wait: a connection from the pool, a connect, a read through it.
     timeout: Duration,
+    /// The server's TCP address (not for SQLite or a Unix socket): knocked on before the
+    /// first connection, because sqlx retries a refused connect until the timeout, and a
+    /// server that is down should say so at once, not after seconds of a blank column.
+    address: Option<(String, u16)>,
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +119,7 @@ impl DbPool {
             inner,
             target,
             timeout,
+            address: tcp_address(url, kind),
         })
     }
 
@@ -178,6 +183,14 @@ impl DbPool {
                 Inner::Sqlite(p) => Conn::SqlitePooled(p.acquire().await?),
             })
         };
+        if let (0, Some((host, port))) = (self.size(), &self.address) {
+            let knock = tokio::net::TcpStream::connect((host.as_str(), *port));
+            match tokio::time::timeout(self.timeout, knock).await {
+                Err(_) => return Err(timed_out()),
+                Ok(Err(e)) => return Err(connect_err(sqlx::Error::Io(e))),
+                Ok(Ok(_stream)) => {}
+            }
+        }
         // sqlx bounds the wait with the pool's acquire timeout too; this bound is the one the
         // caller asked for whatever sqlx does inside.
         let conn = match tokio::time::timeout(self.timeout, acquiring).await {
@@ -187,6 +200,29 @@ impl DbPool {
         };
         Ok(Session::lent(conn, kind, self.target.clone()))
     }
+}
+
+/// Host and port of a server URL, with each engine's default port; `None` for SQLite and for
+/// a Unix socket (`host=/run/postgresql`, `socket=`), where there is no TCP to knock on.
+fn tcp_address(url: &str, kind: DatabaseKind) -> Option<(String, u16)> {
+    let default_port = match kind {
+        DatabaseKind::Postgres => 5432,
+        DatabaseKind::Mysql => 3306,
+        DatabaseKind::Sqlite => return None,
+    };
+    let parsed = url::Url::parse(url).ok()?;
+    if parsed
+        .query_pairs()
+        .any(|(k, v)| (k == "host" && v.starts_with('/')) || k == "socket")
+    {
+        return None;
+    }
+    let host = parsed.host_str().filter(|h| !h.is_empty())?;
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    Some((host, parsed.port().unwrap_or(default_port)))
 }
 
 #[cfg(all(test, feature = "sqlite"))]
