@@ -1,17 +1,9 @@
 /** The filter bar: target, kind, outcome and migration text; every control labelled. */
 import { Button } from "../../components/Button";
 import type { EventKind, EventOutcome } from "../../ipc/client";
-import { tierLabel } from "../../lib/format";
-import {
-  EMPTY_FORM,
-  KINDS,
-  KIND_LABELS,
-  OUTCOMES,
-  OUTCOME_VALUES,
-  isFiltered,
-  type FilterForm,
-  type KnownTarget,
-} from "./historyModel";
+import { EVENT_KINDS, EVENT_OUTCOMES, eventKindLabel, outcomeLabel, tierLabel } from "../../lib/format";
+import { FilterSelect } from "./FilterSelect";
+import { EMPTY_FORM, isFiltered, type FilterForm, type KnownTarget } from "./historyModel";
 
 export function HistoryFilters({
   form,
@@ -24,54 +16,36 @@ export function HistoryFilters({
 }) {
   return (
     <div className="history-filters" role="search" aria-label="Filter the event log">
-      <label className="history-filter">
-        <span className="history-filter__label">Target</span>
-        <select
-          className="select"
-          data-testid="history-filter-target"
-          value={form.target}
-          onChange={(event) => onChange({ ...form, target: event.target.value })}
-        >
-          <option value="">Any target</option>
-          {targets.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.tier ? `${t.label} (${tierLabel(t.tier)})` : t.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="history-filter">
-        <span className="history-filter__label">Kind</span>
-        <select
-          className="select"
-          data-testid="history-filter-kind"
-          value={form.kind}
-          onChange={(event) => onChange({ ...form, kind: event.target.value as EventKind | "" })}
-        >
-          <option value="">Any kind</option>
-          {KINDS.map((k) => (
-            <option key={k} value={k}>
-              {KIND_LABELS[k]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="history-filter">
-        <span className="history-filter__label">Outcome</span>
-        <select
-          className="select"
-          data-testid="history-filter-outcome"
-          value={form.outcome}
-          onChange={(event) => onChange({ ...form, outcome: event.target.value as EventOutcome | "" })}
-        >
-          <option value="">Any outcome</option>
-          {OUTCOME_VALUES.map((o) => (
-            <option key={o} value={o}>
-              {OUTCOMES[o].label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="Target"
+        testId="history-filter-target"
+        value={form.target}
+        options={[
+          { value: "", label: "Any target" },
+          ...targets.map((t) => ({ value: t.id, label: t.tier ? `${t.label} (${tierLabel(t.tier)})` : t.label })),
+        ]}
+        onChange={(target) => onChange({ ...form, target })}
+      />
+      <FilterSelect<EventKind | "">
+        label="Kind"
+        testId="history-filter-kind"
+        value={form.kind}
+        options={[
+          { value: "", label: "Any kind" },
+          ...EVENT_KINDS.map((k) => ({ value: k, label: eventKindLabel(k) })),
+        ]}
+        onChange={(kind) => onChange({ ...form, kind })}
+      />
+      <FilterSelect<EventOutcome | "">
+        label="Outcome"
+        testId="history-filter-outcome"
+        value={form.outcome}
+        options={[
+          { value: "", label: "Any outcome" },
+          ...EVENT_OUTCOMES.map((o) => ({ value: o, label: outcomeLabel(o) })),
+        ]}
+        onChange={(outcome) => onChange({ ...form, outcome })}
+      />
       <label className="history-filter history-filter--grow">
         <span className="history-filter__label">Migration</span>
         <input

@@ -16,6 +16,7 @@ import { describeError, ipc, type ExportFormat, type HistoryLog, type ProjectRef
 import { useHistoryLog, useProjects } from "../../ipc/queries";
 import { plural } from "../../lib/format";
 import { chooseSaveFile } from "../../platform/dialog";
+import { FilterSelect } from "./FilterSelect";
 import { HistoryFilters } from "./HistoryFilters";
 import { HistoryTable } from "./HistoryTable";
 import { EMPTY_FORM, exportFileName, isFiltered, mergeTargets, toFilter, type FilterForm, type KnownTarget } from "./historyModel";
@@ -56,22 +57,18 @@ export function HistoryScreen() {
 
   const picker =
     projects.data && projects.data.length > 1 && project ? (
-      <label className="history-project">
-        <span className="history-filter__label">Project</span>
-        <select
-          className="select"
-          data-testid="history-project"
-          value={project.root}
-          onChange={(event) => choose(event.target.value)}
-        >
-          {projects.data.map((p) => (
-            <option key={p.root} value={p.root} title={p.root}>
-              {p.name}
-              {p.default ? " (opened)" : ""}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        className="history-project"
+        label="Project"
+        testId="history-project"
+        value={project.root}
+        options={projects.data.map((p) => ({
+          value: p.root,
+          label: p.default ? `${p.name} (opened)` : p.name,
+          title: p.root,
+        }))}
+        onChange={choose}
+      />
     ) : undefined;
 
   return (

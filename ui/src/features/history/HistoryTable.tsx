@@ -5,10 +5,10 @@
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef, type KeyboardEvent } from "react";
+import { OutcomeBadge } from "../../components/OutcomeBadge";
 import { TierBadge } from "../../components/TierBadge";
 import type { TargetEvent } from "../../ipc/client";
-import { KIND_LABELS, formatDuration, formatTime } from "./historyModel";
-import { OutcomeBadge } from "./OutcomeBadge";
+import { eventKindLabel, formatDuration, formatLocalTime } from "../../lib/format";
 
 const ROW_HEIGHT = 38;
 
@@ -85,13 +85,13 @@ export function HistoryTable({
                 onClick={() => onSelect(item.index)}
               >
                 <span role="cell" className="htable__mono" title={e.at}>
-                  {formatTime(e.at)}
+                  {formatLocalTime(e.at)}
                 </span>
                 <span role="cell" className="htable__target" title={row.targetLabel}>
                   <TierBadge tier={row.tier} />
                   <span className="htable__ellipsis">{row.targetLabel}</span>
                 </span>
-                <span role="cell">{KIND_LABELS[e.kind]}</span>
+                <span role="cell">{eventKindLabel(e.kind)}</span>
                 <span role="cell" className="htable__migration" title={[e.version, e.name].filter(Boolean).join(" ")}>
                   {e.version === null && e.name === null ? (
                     <span className="htable__muted">whole run</span>
@@ -106,7 +106,7 @@ export function HistoryTable({
                   <OutcomeBadge outcome={e.outcome} />
                 </span>
                 <span role="cell" className="htable__num">
-                  {formatDuration(e.durationMs)}
+                  {formatDuration(e.durationMs) ?? "—"}
                 </span>
                 <span role="cell" className="htable__ellipsis" title={e.actor}>
                   {e.actor}

@@ -1,26 +1,26 @@
 /** The selected event in full: its run, its whole error and its detail, which the row cuts. */
+import { OutcomeBadge } from "../../components/OutcomeBadge";
 import { TierBadge } from "../../components/TierBadge";
 import type { TargetEvent } from "../../ipc/client";
-import { KIND_LABELS, formatDuration, formatTime } from "./historyModel";
-import { OutcomeBadge } from "./OutcomeBadge";
+import { eventKindLabel, formatDuration, formatLocalTime } from "../../lib/format";
 
 export function SelectedEvent({ row }: { row: TargetEvent }) {
   const e = row.event;
   return (
     <section className="history-selected" aria-label="Selected event" data-testid="history-selected">
       <p className="history-selected__title">
-        <OutcomeBadge outcome={e.outcome} /> {KIND_LABELS[e.kind]}{" "}
+        <OutcomeBadge outcome={e.outcome} /> {eventKindLabel(e.kind)}{" "}
         {e.version !== null && <span className="htable__mono">{e.version}</span>} {e.name ?? ""} on{" "}
         <TierBadge tier={row.tier} /> {row.targetLabel}
       </p>
       <dl className="facts history-selected__facts">
         <div>
           <dt>When</dt>
-          <dd title={e.at}>{formatTime(e.at)}</dd>
+          <dd title={e.at}>{formatLocalTime(e.at)}</dd>
         </div>
         <div>
           <dt>Took</dt>
-          <dd>{formatDuration(e.durationMs)}</dd>
+          <dd>{formatDuration(e.durationMs) ?? "—"}</dd>
         </div>
         <div>
           <dt>By</dt>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_FORM, exportFileName, formatDuration, isFiltered, mergeTargets, toFilter } from "./historyModel";
+import { EMPTY_FORM, exportFileName, isFiltered, mergeTargets, toFilter } from "./historyModel";
 
 describe("toFilter", () => {
   it("turns empty choices into empty lists (all) and trims the migration text", () => {
@@ -37,15 +37,7 @@ describe("mergeTargets", () => {
   });
 });
 
-describe("formatting", () => {
-  it("says durations in the unit that reads best", () => {
-    expect(formatDuration(null)).toBe("—");
-    expect(formatDuration(0.4)).toBe("<1 ms");
-    expect(formatDuration(340.2)).toBe("340 ms");
-    expect(formatDuration(2400)).toBe("2.4 s");
-    expect(formatDuration(185_000)).toBe("3 min 05 s");
-  });
-
+describe("exportFileName", () => {
   it("names the export after the project", () => {
     expect(exportFileName("My Shop!", "json")).toBe("strata-history-my-shop.json");
     expect(exportFileName("", "csv")).toBe("strata-history.csv");

@@ -11,7 +11,6 @@ import { Badge } from "../../components/Badge";
 import type { Timeline, TimelineCell, TimelineRow, TimelineTarget } from "../../ipc/client";
 import { versionTimestamp } from "../../lib/format";
 import { applyAllOption, type TargetFacts, type TimelineAction } from "./actions";
-import { TimelineIcon } from "./icons";
 import { RowActions } from "./RowActions";
 import { cellState, railState, STATE_INFO, type StateCounts } from "./state";
 import { TargetHeaderCell } from "./TargetHeader";
@@ -320,23 +319,23 @@ function MigrationCell({ row }: { row: TimelineRow }) {
         </div>
         <div className="tl-mig__line tl-mig__line--muted">
           {!row.onDisk && (
-            <Badge tone="warning" title="Only a database's history knows this migration: its file was deleted.">
-              <TimelineIcon name="missingFile" size={12} /> file missing
+            <Badge tone="warning" icon="missingFile" title="Only a database's history knows this migration: its file was deleted.">
+              file missing
             </Badge>
           )}
           {row.onDisk && !row.reversible && !row.repeatable && (
-            <Badge tone="neutral" title="It has no down part: Strata cannot roll it back.">
-              <TimelineIcon name="noDown" size={12} /> no down part
+            <Badge tone="neutral" icon="noDown" title="It has no down part: Strata cannot roll it back.">
+              no down part
             </Badge>
           )}
           {row.noTransaction && (
-            <Badge tone="neutral" title="It runs outside a transaction: a failure can leave part of it applied.">
-              <TimelineIcon name="noTransaction" size={12} /> no transaction
+            <Badge tone="neutral" icon="noTransaction" title="It runs outside a transaction: a failure can leave part of it applied.">
+              no transaction
             </Badge>
           )}
           {row.repeatable && (
-            <Badge tone="neutral" title="A repeatable migration: applied again whenever its file changes.">
-              <TimelineIcon name="changed" size={12} /> repeatable
+            <Badge tone="neutral" icon="changed" title="A repeatable migration: applied again whenever its file changes.">
+              repeatable
             </Badge>
           )}
           {byline !== "" && (
@@ -371,8 +370,8 @@ function StateCell({
       data-testid={`cell-${row.version}-${target.id}`}
       data-state={state}
     >
-      <Badge tone={info.tone} title={`${target.label}: ${info.meaning}`}>
-        <TimelineIcon name={info.icon} size={12} /> {info.label}
+      <Badge tone={info.tone} icon={info.icon} title={`${target.label}: ${info.meaning}`}>
+        {info.label}
       </Badge>
       {summary !== null && (
         <span className="tl-cell__applied" title={summary.full}>

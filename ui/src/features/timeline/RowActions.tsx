@@ -11,7 +11,6 @@ import { createPortal } from "react-dom";
 import { Icon } from "../../components/Icon";
 import type { Timeline } from "../../ipc/client";
 import { cellActions, type TargetFacts, type TimelineAction } from "./actions";
-import { TimelineIcon } from "./icons";
 
 export function RowActions({
   project,
@@ -55,7 +54,7 @@ export function RowActions({
           setOpen((was) => !was);
         }}
       >
-        <TimelineIcon name="menu" size={16} />
+        <Icon name="menu" size={16} />
         {label && <span>{label}</span>}
       </button>
       {open && (

@@ -9,7 +9,6 @@ import { TierBadge } from "../../components/TierBadge";
 import type { IpcErrorCode, TimelineTarget } from "../../ipc/client";
 import { engineName } from "../../lib/format";
 import type { ActionOption, TimelineAction } from "./actions";
-import { TimelineIcon } from "./icons";
 import { countPhrases, type StateCounts } from "./state";
 
 const SHORT_REASONS: Record<IpcErrorCode, string> = {
@@ -107,7 +106,7 @@ export function TargetHeaderCell({
             disabled={retrying}
             data-testid={`target-retry-${target.id}`}
           >
-            <TimelineIcon name="retry" size={12} /> {retrying ? "Retrying…" : "Retry"}
+            <Icon name="retry" size={12} /> {retrying ? "Retrying…" : "Retry"}
           </button>
         </div>
       ) : (

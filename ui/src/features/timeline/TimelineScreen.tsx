@@ -20,7 +20,6 @@ import { ActionSlot } from "./ActionSlot";
 import { targetFacts, type TimelineAction } from "./actions";
 import { DetailSlot } from "./DetailSlot";
 import { FilterBar } from "./FilterBar";
-import { TimelineIcon } from "./icons";
 import { MigrationTable } from "./MigrationTable";
 import { NewMigrationDialog } from "./NewMigrationDialog";
 import { ProjectPicker, useChosenProject } from "./ProjectPicker";
@@ -99,7 +98,7 @@ export function TimelineScreen() {
           <div className="tl-actions">
             <ProjectPicker projects={projects.data} value={project} onChange={choose} />
             <Button variant="primary" data-testid="new-migration" onClick={() => setCreating(true)}>
-              <TimelineIcon name="plus" size={14} /> New migration
+              <Icon name="plus" size={14} /> New migration
             </Button>
           </div>
         ) : undefined

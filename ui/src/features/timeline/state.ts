@@ -5,15 +5,15 @@
  * pure so they are tested without rendering.
  */
 import type { BadgeTone } from "../../components/Badge";
+import type { IconName } from "../../components/Icon";
 import type { MigrationState, TimelineCell, TimelineRow } from "../../ipc/client";
-import type { TimelineIconName } from "./icons";
 
 /** A cell's state, or `unknown` when the target's history could not be read. */
 export type CellState = MigrationState | "unknown";
 
 export type StateInfo = {
   label: string;
-  icon: TimelineIconName;
+  icon: IconName;
   tone: BadgeTone;
   /** One sentence for the tooltip and screen readers. */
   meaning: string;
@@ -35,7 +35,7 @@ export const STATE_INFO: Record<CellState, StateInfo> = {
   },
   applied: {
     label: "applied",
-    icon: "applied",
+    icon: "ok",
     tone: "success",
     meaning: "Applied, with the checksum the file has now.",
   },

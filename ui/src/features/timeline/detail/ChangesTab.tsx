@@ -6,12 +6,12 @@
 import { lazy, Suspense, useState } from "react";
 import { Badge } from "../../../components/Badge";
 import { EmptyState } from "../../../components/EmptyState";
+import { Icon } from "../../../components/Icon";
 import { LoadingState } from "../../../components/LoadingState";
 import { TierBadge } from "../../../components/TierBadge";
 import type { DatabaseKind } from "../../../ipc/bindings";
 import type { TargetFailure } from "../../../ipc/client";
 import { defaultChangesTarget, type PartChange, type TargetChanges } from "./detail";
-import { StatusIcon } from "./StatusIcon";
 
 // CodeMirror's merge view loads with the first diff shown, not with the app.
 const SqlDiff = lazy(() => import("./SqlDiff").then((m) => ({ default: m.SqlDiff })));
@@ -31,7 +31,7 @@ export function ChangesTab({
   const unread =
     failures.length > 0 ? (
       <p className="changes__unread" role="note">
-        <StatusIcon name="warning" size={12} />
+        <Icon name="alert" size={12} />
         Not compared: {failures.map((f) => f.targetLabel).join(", ")} could not be read (see the Log tab).
       </p>
     ) : null;
@@ -40,7 +40,7 @@ export function ChangesTab({
     return (
       <>
         {unread}
-        <EmptyState title="Not applied anywhere" icon={<StatusIcon name="info" size={28} />}>
+        <EmptyState title="Not applied anywhere" icon={<Icon name="info" size={28} />}>
           <p>
             No database of this project has this migration in its history, so there is no stored SQL
             to compare with the files.
@@ -77,13 +77,11 @@ function TargetSection({ changes, dialect }: { changes: TargetChanges; dialect: 
         <h3 className="changes__title">{changes.label}</h3>
         {changes.tier !== null && <TierBadge tier={changes.tier} />}
         {changes.differs ? (
-          <Badge tone="warning">
-            <StatusIcon name="warning" size={12} />
+          <Badge tone="warning" icon="alert">
             Differs from the files
           </Badge>
         ) : (
-          <Badge tone="success">
-            <StatusIcon name="ok" size={12} />
+          <Badge tone="success" icon="ok">
             Matches the files
           </Badge>
         )}

@@ -5,10 +5,10 @@
  */
 import { Badge } from "../../../components/Badge";
 import { EmptyState } from "../../../components/EmptyState";
+import { Icon } from "../../../components/Icon";
 import type { Check } from "../../../ipc/client";
 import { engineName } from "../../../lib/format";
 import { CHECK_KIND_LABELS, CHECK_LEVEL_LABELS, checkPlace, type Part } from "./detail";
-import { StatusIcon } from "./StatusIcon";
 import { VirtualList } from "./VirtualList";
 
 export function ChecksTab({
@@ -23,7 +23,7 @@ export function ChecksTab({
 }) {
   if (checks.length === 0) {
     return (
-      <EmptyState title="No checks" icon={<StatusIcon name="ok" size={28} />}>
+      <EmptyState title="No checks" icon={<Icon name="ok" size={28} />}>
         <p>Nothing to know before running this migration: it runs in a transaction and can be rolled back.</p>
       </EmptyState>
     );
@@ -40,10 +40,10 @@ export function ChecksTab({
         const place = checkPlace(check.direction, check.line);
         const direction = check.direction;
         const line = check.line;
+        const warning = check.level === "warning";
         return (
           <div className="check" data-testid="detail-check" data-level={check.level}>
-            <Badge tone={check.level === "warning" ? "warning" : "info"}>
-              <StatusIcon name={check.level === "warning" ? "warning" : "info"} size={12} />
+            <Badge tone={warning ? "warning" : "info"} icon={warning ? "alert" : "info"}>
               {CHECK_LEVEL_LABELS[check.level]}
             </Badge>
             <div className="check__body">

@@ -6,16 +6,12 @@
 import { useState } from "react";
 import { Badge } from "../../../components/Badge";
 import { EmptyState } from "../../../components/EmptyState";
+import { Icon } from "../../../components/Icon";
+import { OutcomeBadge } from "../../../components/OutcomeBadge";
 import { TierBadge } from "../../../components/TierBadge";
 import type { TargetEvent, TargetFailure } from "../../../ipc/client";
-import {
-  EVENT_KIND_LABELS,
-  OUTCOME_LOOKS,
-  formatDuration,
-  formatEventTime,
-  newestFirst,
-} from "./detail";
-import { StatusIcon } from "./StatusIcon";
+import { eventKindLabel, formatDuration, formatUtc } from "../../../lib/format";
+import { newestFirst } from "./detail";
 import { VirtualList } from "./VirtualList";
 
 function eventKey(e: TargetEvent, index: number): string {
@@ -47,8 +43,7 @@ export function LogTab({
         <ul className="log__failures" aria-label="Databases whose log could not be read">
           {failures.map((f) => (
             <li key={f.target} className="log__failure" data-testid="detail-failure">
-              <Badge tone="danger">
-                <StatusIcon name="failed" size={12} />
+              <Badge tone="danger" icon="failed">
                 Not read
               </Badge>
               <span className="log__failure-target">{f.targetLabel}</span>
@@ -58,7 +53,7 @@ export function LogTab({
         </ul>
       )}
       {ordered.length === 0 ? (
-        <EmptyState title="No events" icon={<StatusIcon name="info" size={28} />}>
+        <EmptyState title="No events" icon={<Icon name="info" size={28} />}>
           <p>
             {failures.length > 0
               ? "None of the databases that could be read has applied or rolled back this migration."
@@ -93,22 +88,18 @@ function EventRow({
   onToggle: () => void;
 }) {
   const { event } = item;
-  const look = OUTCOME_LOOKS[event.outcome];
   const duration = formatDuration(event.durationMs);
   const firstLine = event.error?.split(/\r?\n/)[0] ?? "";
   return (
     <article className="log-event" data-testid="detail-event" data-outcome={event.outcome}>
       <div className="log-event__line">
         <time className="log-event__time" dateTime={event.at} title={event.at}>
-          {formatEventTime(event.at)}
+          {formatUtc(event.at)}
         </time>
         <span className="log-event__target">{item.targetLabel}</span>
         <TierBadge tier={item.tier} />
-        <span className="log-event__kind">{EVENT_KIND_LABELS[event.kind]}</span>
-        <Badge tone={look.tone}>
-          <StatusIcon name={look.icon} size={12} />
-          {look.label}
-        </Badge>
+        <span className="log-event__kind">{eventKindLabel(event.kind)}</span>
+        <OutcomeBadge outcome={event.outcome} />
         {duration !== null && <span className="log-event__duration">{duration}</span>}
         <span className="log-event__actor" title="Who ran it (user@host)">
           {event.actor}

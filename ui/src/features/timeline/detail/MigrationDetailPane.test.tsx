@@ -258,7 +258,7 @@ describe("MigrationDetailPane", () => {
     expect(warning).toHaveTextContent("Cannot run in a transaction");
     expect(warning).toHaveTextContent("up part, line 6");
     expect(warning).toHaveTextContent("PostgreSQL only");
-    expect(warning?.querySelector('[data-icon="warning"]')).not.toBeNull();
+    expect(warning?.querySelector('[data-icon="alert"]')).not.toBeNull();
     expect(info).toHaveTextContent("Info");
     expect(info).toHaveTextContent("Every engine");
 
@@ -352,13 +352,13 @@ describe("MigrationDetailPane", () => {
     expect(newest).toHaveTextContent("2024-03-05 08:15:30 UTC");
     expect(newest).toHaveTextContent("Staging c1");
     expect(newest).toHaveTextContent("Staging"); // its tier
-    expect(newest).toHaveTextContent("Apply");
-    expect(newest).toHaveTextContent("Failed");
-    expect(newest?.querySelector('[data-icon="failed"]')).not.toBeNull();
+    expect(newest).toHaveTextContent("apply");
+    // The outcome badge: its icon and its word.
+    expect(newest?.querySelector('[data-icon="failed"]')?.parentElement).toHaveTextContent(/^failed$/);
     expect(newest).toHaveTextContent("1.5 s");
     expect(newest).toHaveTextContent("dev@laptop");
     expect(newest).toHaveTextContent("statement 1 of 3");
-    expect(oldest).toHaveTextContent("Succeeded");
+    expect(oldest?.querySelector('[data-icon="ok"]')?.parentElement).toHaveTextContent(/^ok$/);
     expect(oldest).toHaveTextContent("Development");
     expect(oldest).toHaveTextContent("42 ms");
 

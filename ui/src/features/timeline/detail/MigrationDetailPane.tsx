@@ -6,6 +6,7 @@
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { ErrorState } from "../../../components/ErrorState";
+import { Icon } from "../../../components/Icon";
 import { LoadingState } from "../../../components/LoadingState";
 import { describeError, type MigrationDetail, type TimelineTarget } from "../../../ipc/client";
 import { useMigrationDetail } from "../../../ipc/queries";
@@ -15,7 +16,6 @@ import { dialectOf, lineCountOf, targetChanges, type Part } from "./detail";
 import { LogTab } from "./LogTab";
 import type { EditorFocus } from "./SqlEditor";
 import { SqlTab } from "./SqlTab";
-import { StatusIcon } from "./StatusIcon";
 import "./detail.css";
 import "./panels.css";
 
@@ -107,7 +107,7 @@ export function MigrationDetailPane({ project, version, targets, actions, onClos
           aria-label="Close the migration detail"
           title="Close (Escape)"
         >
-          <StatusIcon name="close" size={16} />
+          <Icon name="close" size={16} />
         </button>
       </header>
       {body}
@@ -232,7 +232,7 @@ function DetailTabs({
         ))}
         {detail.failures.length > 0 && (
           <span className="detail-tabs__unread" title={detail.failures.map((f) => `${f.targetLabel}: ${f.error.message}`).join("\n")}>
-            <StatusIcon name="warning" size={12} />
+            <Icon name="alert" size={12} />
             {detail.failures.length === 1 ? "1 database not read" : `${detail.failures.length} databases not read`}
           </span>
         )}

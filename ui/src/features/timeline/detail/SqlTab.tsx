@@ -7,13 +7,13 @@
 import { lazy, Suspense } from "react";
 import { Badge } from "../../../components/Badge";
 import { EmptyState } from "../../../components/EmptyState";
+import { Icon } from "../../../components/Icon";
 import { LoadingState } from "../../../components/LoadingState";
 import type { DatabaseKind } from "../../../ipc/bindings";
 import type { MigrationDetail, StatementSpan } from "../../../ipc/client";
 import { baseName, engineName, plural } from "../../../lib/format";
 import { lineCountOf, statementLines, statementPreview, type Part } from "./detail";
 import type { EditorFocus } from "./SqlEditor";
-import { StatusIcon } from "./StatusIcon";
 import { VirtualList } from "./VirtualList";
 
 const STATEMENT_ROW = 30;
@@ -75,8 +75,7 @@ export function SqlTab({
               {dialect !== null && ` as split for ${engineName(dialect)}`}
             </span>
             {shown.noTransaction && (
-              <Badge tone="warning" title="A failure can leave this part half done">
-                <StatusIcon name="warning" size={12} />
+              <Badge tone="warning" icon="alert" title="A failure can leave this part half done">
                 Runs outside a transaction
               </Badge>
             )}
@@ -86,7 +85,7 @@ export function SqlTab({
 
       {shown === null ? (
         part === "up" || detail.up === null ? (
-          <EmptyState title="File missing" icon={<StatusIcon name="warning" size={28} />}>
+          <EmptyState title="File missing" icon={<Icon name="alert" size={28} />}>
             <p>
               The file of migration {detail.version} is gone from the migrations folder. The up and
               down SQL each database recorded when it was applied are in the Changes tab; restore
@@ -94,7 +93,7 @@ export function SqlTab({
             </p>
           </EmptyState>
         ) : (
-          <EmptyState title="No down part: this migration cannot be rolled back" icon={<StatusIcon name="info" size={28} />}>
+          <EmptyState title="No down part: this migration cannot be rolled back" icon={<Icon name="info" size={28} />}>
             <p>Add a down file that undoes the up part to make it reversible.</p>
           </EmptyState>
         )

@@ -4,8 +4,6 @@ import {
   checkPlace,
   defaultChangesTarget,
   dialectOf,
-  formatDuration,
-  formatEventTime,
   lineCountOf,
   markerText,
   newestFirst,
@@ -199,22 +197,7 @@ describe("newestFirst", () => {
   });
 });
 
-describe("formatting", () => {
-  it("shows event times in UTC and leaves other text alone", () => {
-    expect(formatEventTime("2024-01-15T10:30:00.123Z")).toBe("2024-01-15 10:30:00 UTC");
-    expect(formatEventTime("yesterday")).toBe("yesterday");
-  });
-
-  it("formats durations by magnitude, and none when not recorded", () => {
-    expect(formatDuration(0.42)).toBe("0.4 ms");
-    expect(formatDuration(12.4)).toBe("12 ms");
-    expect(formatDuration(1500)).toBe("1.5 s");
-    expect(formatDuration(125_000)).toBe("2 min 5 s");
-    expect(formatDuration(120_000)).toBe("2 min");
-    expect(formatDuration(null)).toBeNull();
-    expect(formatDuration(-1)).toBeNull();
-  });
-
+describe("checkPlace", () => {
   it("places a check by part and line", () => {
     expect(checkPlace("up", 12)).toBe("up part, line 12");
     expect(checkPlace("down", null)).toBe("down part");

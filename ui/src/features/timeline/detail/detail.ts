@@ -1,15 +1,13 @@
 /**
  * Pure data shaping for the migration detail pane: which dialect the SQL is read in, where
  * each statement starts (as the engine split it), which stored-vs-file differences each
- * target has, the event log in order, and the words every status is shown with. Nothing here
- * touches the DOM or the backend; every status has a text label (never colour alone).
+ * target has, the event log in order, and the words a check is shown with (events' words are
+ * lib/format's). Nothing here touches the DOM or the backend; every status has a text label.
  */
 import type { DatabaseKind, EnvironmentTier } from "../../../ipc/bindings";
 import type {
   CheckKind,
   CheckLevel,
-  EventKind,
-  EventOutcome,
   MigrationDetail,
   StatementSpan,
   StoredSql,
@@ -161,46 +159,6 @@ export function newestFirst(events: readonly TargetEvent[]): TargetEvent[] {
     })
     .map(({ event }) => event);
 }
-
-/** `2024-01-15T10:30:00.123Z` as `2024-01-15 10:30:00 UTC`; anything else unchanged. */
-export function formatEventTime(at: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(at);
-  return m ? `${m[1]} ${m[2]} UTC` : at;
-}
-
-/** A run's duration: "0.4 ms", "12 ms", "1.5 s", "2 min 5 s"; null when not recorded. */
-export function formatDuration(ms: number | null): string | null {
-  if (ms === null || !Number.isFinite(ms) || ms < 0) return null;
-  if (ms < 10) return `${Number(ms.toFixed(1))} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
-}
-
-export const EVENT_KIND_LABELS: Record<EventKind, string> = {
-  apply: "Apply",
-  rollback: "Roll back",
-  repair: "Repair",
-  baseline: "Baseline",
-  adopt: "Adopt",
-  resolve: "Resolve",
-  seed: "Seed",
-};
-
-export type OutcomeLook = {
-  label: string;
-  tone: "success" | "danger" | "warning" | "neutral";
-  icon: "ok" | "failed" | "partial" | "cancelled";
-};
-
-export const OUTCOME_LOOKS: Record<EventOutcome, OutcomeLook> = {
-  ok: { label: "Succeeded", tone: "success", icon: "ok" },
-  failed: { label: "Failed", tone: "danger", icon: "failed" },
-  partial: { label: "Partially applied", tone: "warning", icon: "partial" },
-  cancelled: { label: "Cancelled", tone: "neutral", icon: "cancelled" },
-};
 
 export const CHECK_LEVEL_LABELS: Record<CheckLevel, string> = {
   info: "Info",

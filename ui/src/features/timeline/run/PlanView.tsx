@@ -4,15 +4,15 @@
  * the plan comes from planRun, nothing here calls the backend.
  */
 import { Badge } from "../../../components/Badge";
+import { Icon } from "../../../components/Icon";
 import type { LockStatus, PlannedRun, RunPlan } from "../../../ipc/client";
 import { plural } from "../../../lib/format";
 import { DIRECTION_LABELS } from "./format";
-import { RunIcon } from "./icons";
 
 export function LockLine({ lock }: { lock: LockStatus }) {
   return (
     <p className="run-lock" data-testid="run-lock" data-held={lock.held}>
-      <RunIcon name={lock.held ? "lockHeld" : "lockFree"} />
+      <Icon name={lock.held ? "lock" : "lockOpen"} size={15} />
       {lock.held ? (
         <span>
           Migration lock: <strong>held by {lock.holder ?? "another run"}</strong>. The run will
@@ -28,14 +28,14 @@ export function LockLine({ lock }: { lock: LockStatus }) {
 function TransactionMode({ step }: { step: PlannedRun }) {
   return step.transactional ? (
     <span className="run-mode" title="Its statements and its history row commit together, or not at all">
-      <RunIcon name="transaction" /> in a transaction
+      <Icon name="transaction" size={15} /> in a transaction
     </span>
   ) : (
     <span
       className="run-mode run-mode--warning"
       title="Each statement commits on its own: a failure leaves the earlier ones in place"
     >
-      <RunIcon name="noTransaction" /> no transaction
+      <Icon name="noTransaction" size={15} /> no transaction
     </span>
   );
 }
@@ -49,7 +49,7 @@ function PlanStep({ step, position, irreversible }: { step: PlannedRun; position
       <div className="run-plan__main">
         <p className="run-plan__title">
           <span className={`run-direction run-direction--${step.direction}`}>
-            <RunIcon name={step.direction} />
+            <Icon name={step.direction} size={15} />
             {DIRECTION_LABELS[step.direction]}
           </span>
           <span className="run-version">{step.version}</span>
@@ -59,8 +59,12 @@ function PlanStep({ step, position, irreversible }: { step: PlannedRun; position
           <TransactionMode step={step} />
           <span>{plural(step.statements.length, "statement")}</span>
           {irreversible && (
-            <Badge tone="danger" title="There is no way back once it ran: no down part, or MySQL changes that commit at once">
-              <RunIcon name="irreversible" size={13} /> cannot be undone
+            <Badge
+              tone="danger"
+              icon="alert"
+              title="There is no way back once it ran: no down part, or MySQL changes that commit at once"
+            >
+              cannot be undone
             </Badge>
           )}
         </p>

@@ -6,9 +6,9 @@
  */
 import { useEffect, useState } from "react";
 import { Badge } from "../../../components/Badge";
-import { plural } from "../../../lib/format";
-import { DIRECTION_LABELS, STEP_STATUS, formatMs } from "./format";
-import { RunIcon } from "./icons";
+import { Icon } from "../../../components/Icon";
+import { formatDuration, plural } from "../../../lib/format";
+import { DIRECTION_LABELS, STEP_STATUS } from "./format";
 import type { RunProgress, StepView } from "./progress";
 
 const TICK_MS = 200;
@@ -28,7 +28,7 @@ export function Elapsed({ since, label }: { since: number; label: string }) {
   }, []);
   return (
     <span className="run-elapsed" title={label}>
-      {formatMs(Math.max(0, now - since))}
+      {formatDuration(Math.max(0, now - since))}
     </span>
   );
 }
@@ -103,7 +103,7 @@ function StatementResults({ step }: { step: StepView }) {
         <li key={r.index} className="run-results__item">
           <span className="run-results__index">#{r.index}</span>
           <span>{r.rows === null ? "rows: n/a" : plural(r.rows, "row")}</span>
-          <span>{formatMs(r.ms)}</span>
+          <span>{formatDuration(r.ms) ?? "—"}</span>
         </li>
       ))}
     </ol>
@@ -120,18 +120,18 @@ function StepRow({ step, statementStartedAt }: { step: StepView; statementStarte
       data-direction={step.direction}
     >
       <div className="run-step__head">
-        <Badge tone={status.tone}>
-          <RunIcon name={status.icon} size={13} /> {status.label}
+        <Badge tone={status.tone} icon={status.icon}>
+          {status.label}
         </Badge>
         <span className={`run-direction run-direction--${step.direction}`}>
-          <RunIcon name={step.direction} />
+          <Icon name={step.direction} size={15} />
           {DIRECTION_LABELS[step.direction]}
         </span>
         <span className="run-version">{step.version}</span>
         <span className="run-step__name">{step.name}</span>
         <span className="run-step__stats">
           {step.status === "done"
-            ? `${plural(step.done, "statement")} · ${plural(step.rows, "row")} · ${formatMs(step.ms)}`
+            ? `${plural(step.done, "statement")} · ${plural(step.rows, "row")} · ${formatDuration(step.ms) ?? "—"}`
             : step.status === "pending" || step.status === "notRun"
               ? plural(step.total, "statement")
               : `${step.done}/${step.total}`}

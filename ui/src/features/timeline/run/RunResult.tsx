@@ -4,10 +4,9 @@
  * statement, the server's message, what committed or rolled back, what finished before);
  * when cancelled, the backend's message and what completed.
  */
+import { Icon } from "../../../components/Icon";
 import type { IpcError, RunFailure, RunOutcome, RunReport } from "../../../ipc/client";
-import { plural } from "../../../lib/format";
-import { formatMs } from "./format";
-import { RunIcon } from "./icons";
+import { formatDuration, plural } from "../../../lib/format";
 import { formatRanges, type RunProgress } from "./progress";
 
 /** "20240101090000 create_users" for the versions a run names, from its steps. */
@@ -26,7 +25,7 @@ function Completed({ versions, progress, none }: { versions: readonly string[]; 
       <ul className="run-completed">
         {describeVersions(versions, progress).map((line, i) => (
           <li key={`${i}-${line}`}>
-            <RunIcon name="done" size={13} /> {line}
+            <Icon name="ok" size={13} /> {line}
           </li>
         ))}
       </ul>
@@ -52,11 +51,11 @@ export function RunSummary({
   return (
     <div className="notice notice--success" role="status" data-testid="run-summary">
       <p className="notice__title">
-        <RunIcon name="done" /> Finished on {targetLabel}
+        <Icon name="ok" size={15} /> Finished on {targetLabel}
       </p>
       <p>
         Applied {plural(applied, "migration")}, rolled back {plural(rolledBack, "migration")}
-        {report.steps.length === 0 ? " (there was nothing to run)" : ""} in {formatMs(duration)}.
+        {report.steps.length === 0 ? " (there was nothing to run)" : ""} in {formatDuration(duration) ?? "—"}.
       </p>
       {report.notes.length > 0 && (
         <ul className="run-plan__notes">
@@ -95,7 +94,7 @@ export function FailureAccount({
   return (
     <div className="notice notice--danger run-failure" role="alert" data-testid="run-failure">
       <p className="notice__title">
-        <RunIcon name="failed" /> {failure.version} {failure.name} failed while {verb}
+        <Icon name="failed" size={15} /> {failure.version} {failure.name} failed while {verb}
       </p>
       <p>
         Statement {failure.index} of {failure.total}, at{" "}
@@ -136,7 +135,7 @@ export function CancelledAccount({
   return (
     <div className="notice notice--warning" role="status" data-testid="run-cancelled">
       <p className="notice__title">
-        <RunIcon name="cancelled" /> Cancelled
+        <Icon name="cancelled" size={15} /> Cancelled
       </p>
       <p>{outcome.message}</p>
       <Completed versions={outcome.completed} progress={progress} none="No migration of this run had completed." />

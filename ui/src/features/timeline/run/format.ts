@@ -1,28 +1,16 @@
-/** Words for the run view: durations, directions, step states and what an action does. */
+/** Words for the run view: directions, step states and what an action does (durations: lib/format). */
 import type { BadgeTone } from "../../../components/Badge";
+import type { IconName } from "../../../components/Icon";
 import type { Direction, RunAction, RunPlan } from "../../../ipc/client";
 import { plural } from "../../../lib/format";
-import type { RunIconName } from "./icons";
 import type { StepStatus } from "./progress";
-
-/** "<1 ms", "4.2 ms", "340 ms", "2.4 s", "3 min 05 s". */
-export function formatMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return "—";
-  if (ms < 1) return "<1 ms";
-  if (ms < 10) return `${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.floor((ms % 60_000) / 1000);
-  return `${minutes} min ${String(seconds).padStart(2, "0")} s`;
-}
 
 export const DIRECTION_LABELS: Record<Direction, string> = { up: "apply", down: "roll back" };
 
-export const STEP_STATUS: Record<StepStatus, { label: string; icon: RunIconName; tone: BadgeTone }> = {
-  pending: { label: "waiting", icon: "pending", tone: "neutral" },
+export const STEP_STATUS: Record<StepStatus, { label: string; icon: IconName; tone: BadgeTone }> = {
+  pending: { label: "waiting", icon: "waiting", tone: "neutral" },
   running: { label: "running", icon: "running", tone: "accent" },
-  done: { label: "done", icon: "done", tone: "success" },
+  done: { label: "done", icon: "ok", tone: "success" },
   failed: { label: "failed", icon: "failed", tone: "danger" },
   cancelled: { label: "cancelled", icon: "cancelled", tone: "warning" },
   notRun: { label: "not run", icon: "skipped", tone: "neutral" },
