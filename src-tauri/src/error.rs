@@ -26,6 +26,13 @@ pub enum IpcErrorCode {
     PasswordNeeded,
     /// A protected connection refused a write: unlock it or type the database name.
     Protected,
+    /// A plan was refused: migrations older than the newest applied one are pending (a
+    /// parallel branch); the UI offers "apply out of order".
+    OutOfOrder,
+    /// A plan was refused: a migration is partially applied; the UI offers Resolve.
+    Partial,
+    /// A plan was refused: an applied migration's file changed since; the UI offers Repair.
+    Modified,
     /// A bug in Strata: the message says what happened.
     Internal,
 }
@@ -82,8 +89,10 @@ impl From<strata_core::engine::EngineError> for IpcError {
             E::Plan(P::UnknownVersion { .. } | P::Irreversible { .. } | P::NothingToRedo) => {
                 IpcErrorCode::InvalidInput
             }
-            // Out of order, modified since applied, partially applied: the files against
-            // the history; the message says what to do.
+            // The files against the history: each has its recovery action in the UI.
+            E::Plan(P::OutOfOrder { .. }) => IpcErrorCode::OutOfOrder,
+            E::Plan(P::Partial { .. }) => IpcErrorCode::Partial,
+            E::Plan(P::Modified { .. }) => IpcErrorCode::Modified,
             E::Plan(_) | E::ManagedByAnotherTool { .. } => IpcErrorCode::Project,
             E::BadVersion { .. } => IpcErrorCode::InvalidInput,
             _ => IpcErrorCode::Database,

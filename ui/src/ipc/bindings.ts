@@ -377,6 +377,15 @@ export type IpcErrorCode =
 "passwordNeeded" | 
 /**  A protected connection refused a write: unlock it or type the database name. */
 "protected" | 
+/**
+ *  A plan was refused: migrations older than the newest applied one are pending (a
+ *  parallel branch); the UI offers "apply out of order".
+ */
+"outOfOrder" | 
+/**  A plan was refused: a migration is partially applied; the UI offers Resolve. */
+"partial" | 
+/**  A plan was refused: an applied migration's file changed since; the UI offers Repair. */
+"modified" | 
 /**  A bug in Strata: the message says what happened. */
 "internal";
 

@@ -101,6 +101,9 @@ const IPC_ERROR_CODES: readonly IpcErrorCode[] = [
   "keychain",
   "passwordNeeded",
   "protected",
+  "outOfOrder",
+  "partial",
+  "modified",
   "internal",
 ];
 
@@ -286,6 +289,9 @@ const CODE_EXPLANATIONS: Record<IpcErrorCode, string> = {
   keychain: "The OS keychain is missing, locked or did not answer.",
   passwordNeeded: "This connection needs its password for this session.",
   protected: "The connection is protected: nothing was changed.",
+  outOfOrder: "Older migrations than the newest applied one are pending (a parallel branch).",
+  partial: "A migration is partially applied: resolve it before running more.",
+  modified: "An applied migration's file changed since it was applied.",
   internal: "Strata hit an internal error.",
 };
 

@@ -20,6 +20,9 @@ const SHORT_REASONS: Record<IpcErrorCode, string> = {
   keychain: "Keychain unavailable",
   passwordNeeded: "Needs its password",
   protected: "Protected",
+  outOfOrder: "Out of order",
+  partial: "Partially applied",
+  modified: "Modified since applied",
   internal: "Internal error",
 };
 

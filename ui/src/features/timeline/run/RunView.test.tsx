@@ -116,7 +116,7 @@ describe("RunView before running", () => {
   it("shows an out-of-order refusal and re-plans with allowOutOfOrder when asked", async () => {
     planRun.mockRejectedValueOnce(
       new IpcFailure({
-        code: "project",
+        code: "outOfOrder",
         message:
           'a migration is older than the newest applied migration and not applied: 20240101090000. They come from a parallel branch; apply them with --allow-out-of-order (or the app\'s "Apply out of order"), or give them newer versions.',
       }),
@@ -127,6 +127,14 @@ describe("RunView before running", () => {
     await user.click(screen.getByTestId("run-allow-out-of-order"));
     expect(await screen.findByTestId("run-start")).toBeEnabled();
     expect(planRun).toHaveBeenLastCalledWith({ ...request, allowOutOfOrder: true, confirmation: null });
+  });
+  it("offers out of order only for the backend's outOfOrder refusal", async () => {
+    planRun.mockRejectedValueOnce(
+      new IpcFailure({ code: "project", message: "strata.toml names a migrations folder that does not exist" }),
+    );
+    renderView();
+    await screen.findByTestId("run-plan-error");
+    expect(screen.queryByTestId("run-allow-out-of-order")).not.toBeInTheDocument();
   });
 });
 

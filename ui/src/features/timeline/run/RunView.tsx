@@ -22,7 +22,8 @@ import {
 } from "../../../ipc/client";
 import { queryKeys } from "../../../ipc/queries";
 import { engineName } from "../../../lib/format";
-import { actionTitle, isOutOfOrderError, newRunKey, partialVersion, runLabel } from "./format";
+import { actionTitle, newRunKey, outcomeSentence, partialVersion, runLabel } from "./format";
+import { notifyInBackground } from "../../../platform/notify";
 import { PlanView } from "./PlanView";
 import { ProgressView } from "./ProgressView";
 import { ConfirmNameField, ReadOnlyNotice, confirmationReady, confirmationValue } from "./Protection";
@@ -30,6 +31,9 @@ import { ResolveDialog } from "./ResolveDialog";
 import { CancelledAccount, FailureAccount, RunSummary, needsResolve } from "./RunResult";
 import { useRunProgress } from "./useRunProgress";
 import "./run.css";
+
+/** Runs at least this long notify the OS when they end while the window is in the background. */
+const LONG_RUN_MS = 5000;
 
 type Stage =
   | { kind: "plan" }
@@ -80,12 +84,17 @@ export function RunView({
     setNote(null);
     setStage({ kind: "running", runKey, cancelling: false });
     const run = { ...request, allowOutOfOrder, confirmation: confirmationValue(target, typed) };
+    const startedAt = performance.now();
     ipc
       .runMigrations(run, runKey, push)
       .then((outcome) => {
         setNote(null);
         settle(outcome);
         setStage({ kind: "ended", outcome });
+        // A long run the user stopped watching ends with an OS notification.
+        if (performance.now() - startedAt >= LONG_RUN_MS) {
+          void notifyInBackground(`Strata: ${target.label}`, outcomeSentence(outcome));
+        }
       })
       .catch((thrown: unknown) => setStage({ kind: "error", error: describeError(thrown) }))
       .finally(() => void changed());
@@ -188,7 +197,7 @@ export function RunView({
     if (plan.isPending) return <LoadingState label="Planning the run (nothing is changed)…" />;
     if (plan.isError) {
       const error = describeError(plan.error);
-      const partial = partialVersion(error.message);
+      const partial = partialVersion(error.code, error.message);
       return (
         <div className="run-plan-error" data-testid="run-plan-error">
           <ErrorState
@@ -204,7 +213,7 @@ export function RunView({
               Resolve {partial}…
             </Button>
           )}
-          {(isOutOfOrderError(error.message) || allowOutOfOrder) && outOfOrderBox()}
+          {(error.code === "outOfOrder" || allowOutOfOrder) && outOfOrderBox()}
         </div>
       );
     }

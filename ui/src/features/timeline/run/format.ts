@@ -1,7 +1,7 @@
 /** Words for the run view: directions, step states and what an action does (durations: lib/format). */
 import type { BadgeTone } from "../../../components/Badge";
 import type { IconName } from "../../../components/Icon";
-import type { Direction, RunAction, RunPlan } from "../../../ipc/client";
+import type { Direction, IpcErrorCode, RunAction, RunOutcome, RunPlan } from "../../../ipc/client";
 import { plural } from "../../../lib/format";
 import type { StepStatus } from "./progress";
 
@@ -42,13 +42,9 @@ export function runLabel(plan: RunPlan): string {
   return `Apply ${plural(up, "migration")}`;
 }
 
-/** Out of order is a plan error the user may override: the backend's message says so. */
-export function isOutOfOrderError(message: string): boolean {
-  return /out[- ]of[- ]order|older than the newest applied/i.test(message);
-}
-
-/** The version a "partially applied" plan error names, when it names one. */
-export function partialVersion(message: string): string | null {
+/** The version a `partial` plan error names (its message starts with it), when it names one. */
+export function partialVersion(code: IpcErrorCode, message: string): string | null {
+  if (code !== "partial") return null;
   const m = /^(\S+) is partially applied/.exec(message.trim());
   return m ? (m[1] ?? null) : null;
 }
@@ -58,4 +54,23 @@ export function newRunKey(): string {
   const c = globalThis.crypto as Crypto | undefined;
   if (c && typeof c.randomUUID === "function") return c.randomUUID();
   return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** One line saying how a run ended, for an OS notification. */
+export function outcomeSentence(outcome: RunOutcome): string {
+  switch (outcome.outcome) {
+    case "finished": {
+      const up = outcome.report.steps.filter((s) => s.direction === "up").length;
+      const down = outcome.report.steps.length - up;
+      const parts = [];
+      if (up > 0) parts.push(`applied ${plural(up, "migration")}`);
+      if (down > 0) parts.push(`rolled back ${plural(down, "migration")}`);
+      const done = parts.length > 0 ? parts.join(", ") : "nothing to do";
+      return `Finished: ${done}.`;
+    }
+    case "failed":
+      return `Failed at ${outcome.failure.version} (${outcome.failure.name}), statement ${outcome.failure.index} of ${outcome.failure.total}: ${outcome.failure.message}`;
+    case "cancelled":
+      return `Cancelled. ${outcome.message}`;
+  }
 }
