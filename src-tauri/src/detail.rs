@@ -134,6 +134,7 @@ fn part_detail(part: &Part, dialect: DatabaseKind) -> PartDetail {
     PartDetail {
         path: part.path.display().to_string(),
         sql: whole_file(&part.path).unwrap_or_else(|| part.sql.clone()),
+        part_sql: part.sql.clone(),
         statements: statements
             .into_iter()
             .enumerate()

@@ -139,6 +139,9 @@ pub struct PartDetail {
     pub path: String,
     /// The whole file's text.
     pub sql: String,
+    /// The part's own text, as the engine runs, checksums and stores it: the whole file,
+    /// except in dbmate's layout, where the up and down blocks share one file.
+    pub part_sql: String,
     pub statements: Vec<StatementSpan>,
     pub no_transaction: bool,
 }

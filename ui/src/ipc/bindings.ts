@@ -514,6 +514,11 @@ export type PartDetail = {
 	path: string,
 	/**  The whole file's text. */
 	sql: string,
+	/**
+	 *  The part's own text, as the engine runs, checksums and stores it: the whole file,
+	 *  except in dbmate's layout, where the up and down blocks share one file.
+	 */
+	partSql: string,
 	statements: StatementSpan[],
 	noTransaction: boolean,
 };

@@ -91,6 +91,7 @@ function detail(overrides: Partial<MigrationDetail> = {}): MigrationDetail {
     up: {
       path: "/home/dev/shop/migrations/20240102093000_add_orders.up.sql",
       sql: UP,
+      partSql: UP,
       statements: [
         { index: 1, line: 2, column: 1, sql: "create table orders (\n  id bigint primary key\n);" },
         { index: 2, line: 6, column: 1, sql: "create index orders_id on orders (id);" },
@@ -101,6 +102,7 @@ function detail(overrides: Partial<MigrationDetail> = {}): MigrationDetail {
     down: {
       path: "/home/dev/shop/migrations/20240102093000_add_orders.down.sql",
       sql: DOWN,
+      partSql: DOWN,
       statements: [{ index: 1, line: 1, column: 1, sql: "drop table orders;" }],
       noTransaction: false,
     },

@@ -46,8 +46,8 @@ function stored(targetId: string, overrides: Partial<StoredSql> = {}): StoredSql
   };
 }
 
-function part(sql: string) {
-  return { path: "/p/m.sql", sql, statements: [], noTransaction: false };
+function part(sql: string, partSql = sql) {
+  return { path: "/p/m.sql", sql, partSql, statements: [], noTransaction: false };
 }
 
 function event(at: string, targetId = "embedded"): TargetEvent {
@@ -123,6 +123,22 @@ describe("lineCountOf and statementPreview", () => {
 
 describe("targetChanges", () => {
   const file = { up: part("create table a (id bigint);\n"), down: part("drop table a;\n") };
+
+  it("compares a dbmate part's own block, not the whole shared file", () => {
+    const whole = "-- migrate:up\ncreate table a (id bigint);\n\n-- migrate:down\ndrop table a;\n";
+    const dbmate = {
+      up: part(whole, "create table a (id bigint);\n"),
+      down: part(whole, "drop table a;\n"),
+    };
+    const edited = stored("t1", { upMatchesFile: false });
+    const changes = targetChanges({ ...dbmate, stored: [edited] }, [target("t1")]);
+    // The diff sets the stored up block against the file's up block only.
+    expect(changes[0]?.up).toEqual({
+      kind: "diff",
+      stored: "create table a (id int);\n",
+      file: "create table a (id bigint);\n",
+    });
+  });
 
   it("finds nothing to show when the history matches the files", () => {
     const changes = targetChanges({ ...file, stored: [stored("t1")] }, [target("t1")]);

@@ -131,8 +131,8 @@ export function targetChanges(
 ): TargetChanges[] {
   return detail.stored.map((stored) => {
     const target = targets.find((t) => t.id === stored.target);
-    const up = upChange(stored, detail.up?.sql ?? null);
-    const down = downChange(stored, detail.down?.sql ?? null);
+    const up = upChange(stored, detail.up?.partSql ?? null);
+    const down = downChange(stored, detail.down?.partSql ?? null);
     return {
       target: stored.target,
       label: target?.label ?? stored.target,
