@@ -59,9 +59,9 @@ export function TargetHeaderCell({
         <span className="tl-target__label" title={`${target.label}: ${target.location}`}>
           {target.label}
         </span>
-        <TierBadge tier={target.tier} />
       </div>
       <div className="tl-target__meta">
+        <TierBadge tier={target.tier} />
         <span>{engineName(target.engine)}</span>
         <span aria-hidden="true"> · </span>
         {target.error !== null ? (
