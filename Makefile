@@ -69,4 +69,4 @@ boundary:
 	@echo "strata-core is free of tauri and keyring."
 
 e2e: app
-	timeout 600 cargo test -p strata-system-tests --features e2e --test e2e_desktop -- --nocapture
+	timeout 900 cargo test -p strata-system-tests --features e2e --test e2e_desktop --test e2e_connections --test e2e_timeline -- --nocapture

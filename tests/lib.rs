@@ -24,4 +24,6 @@ pub fn target_dir() -> PathBuf {
 
 pub mod servers;
 
+pub mod timeline_fixtures;
+
 pub mod tls;

@@ -206,6 +206,35 @@ impl Session {
         call(&self.agent, "DELETE", &self.url("/actions"), None).map(drop)
     }
 
+    /// Run `source` (a sync script with `args`) every 100 ms until it returns something other
+    /// than `null` or `false`; that value. On timeout the error names `what` and the last
+    /// value (or error) seen, so a failed wait says what the page showed instead.
+    pub fn wait_script(
+        &self,
+        what: &str,
+        source: &str,
+        args: Value,
+        timeout: Duration,
+    ) -> Result<Value, String> {
+        let started = Instant::now();
+        let mut last = String::from("(not run)");
+        while started.elapsed() < timeout {
+            match self.script_with(source, args.clone()) {
+                Ok(Value::Null | Value::Bool(false)) => last = "null/false".into(),
+                Ok(value) => return Ok(value),
+                Err(e) => last = e,
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!("waited {timeout:?} for {what}; last: {last}"))
+    }
+
+    /// Run an async script with `args`: it calls `arguments[arguments.length - 1]` with its
+    /// result.
+    pub fn script_async_with(&self, source: &str, args: Value) -> Result<Value, String> {
+        self.post("/execute/async", json!({"script": source, "args": args}))
+    }
+
     pub fn script(&self, source: &str) -> Result<Value, String> {
         self.script_with(source, json!([]))
     }

@@ -106,6 +106,8 @@ fn options(set: &MigrationSet, request: &RunRequest) -> Result<RunOptions, IpcEr
     let mut options = RunOptions::new(goal(set, &request.action)?);
     options.allow_out_of_order = request.allow_out_of_order;
     options.single_transaction = request.single_transaction;
+    // A user watches the run view: each statement is reported as it starts and ends.
+    options.statement_by_statement = true;
     Ok(options)
 }
 

@@ -138,6 +138,10 @@ pub struct RunOptions {
     /// a statement: its run stops when the running statement ends. The run then fails with
     /// [`EngineError::Cancelled`], saying what it left.
     pub cancel: CancelToken,
+    /// Send each statement on its own round trip so progress reports every statement as it
+    /// runs (the app's run view). Off by default: a migration's statements then go to
+    /// PostgreSQL in one text, one round trip fewer per statement.
+    pub statement_by_statement: bool,
 }
 
 impl RunOptions {
@@ -150,6 +154,7 @@ impl RunOptions {
             connect_timeout: Duration::from_secs(15),
             single_transaction: false,
             cancel: CancelToken::new(),
+            statement_by_statement: false,
         }
     }
 }

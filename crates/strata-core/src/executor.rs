@@ -219,6 +219,11 @@ pub struct Executor<'a> {
     progress: Box<dyn FnMut(Progress) + Send + 'a>,
     /// Raised: no further statement is sent, and a failure is recorded as cancelled.
     cancel: crate::lock::CancelToken,
+    /// Send each statement of a PostgreSQL migration on its own round trip, so progress
+    /// reports each one as it starts and ends (a watching user); otherwise all of a
+    /// migration's statements go in one text (fewer round trips; progress for them arrives
+    /// when the text has run).
+    one_by_one: bool,
 }
 
 /// How a statement sent with some of Strata's own statements around it went.
@@ -262,7 +267,14 @@ impl<'a> Executor<'a> {
             actor: clock::actor(),
             progress: Box::new(progress),
             cancel: Default::default(),
+            one_by_one: false,
         }
+    }
+
+    /// Send statements one by one, for progress a user watches as it happens (see the field).
+    pub fn statement_by_statement(mut self, one_by_one: bool) -> Self {
+        self.one_by_one = one_by_one;
+        self
     }
 
     /// Stop before the next statement once `cancel` is raised (the engine cancels a running one).

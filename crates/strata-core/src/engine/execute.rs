@@ -31,7 +31,9 @@ pub(super) async fn execute(
         progress(p)
     };
     let token = &options.cancel;
-    let mut executor = Executor::new(session, progress).with_cancel(token.clone());
+    let mut executor = Executor::new(session, progress)
+        .with_cancel(token.clone())
+        .statement_by_statement(options.statement_by_statement);
     let run_id = executor.run_id().to_owned();
     // How many steps finished, and the error that stopped the run.
     let work = async {

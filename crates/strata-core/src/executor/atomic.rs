@@ -44,7 +44,7 @@ impl Executor<'_> {
     ) -> Result<(), RunError> {
         let mut begin = self.open(step).await?;
         let mut sent = false;
-        if !begin.is_empty() && step.statements.len() > 1 {
+        if !self.one_by_one && !begin.is_empty() && step.statements.len() > 1 {
             match self.all_statements(step, begin).await {
                 Ok(Whole::Ran) => (begin, sent) = ("", true),
                 // The server split the text otherwise, or an error cannot be placed: undo, and
@@ -289,7 +289,9 @@ impl Executor<'_> {
                     });
                 }
             }
-            let whole = self.session.kind() == DatabaseKind::Postgres && step.statements.len() > 1;
+            let whole = !self.one_by_one
+                && self.session.kind() == DatabaseKind::Postgres
+                && step.statements.len() > 1;
             let mut sent = false;
             if whole {
                 match self.all_statements(step, begin).await {

@@ -190,6 +190,17 @@ describe("filter", () => {
   });
 });
 
+describe("refresh", () => {
+  it("reads the files and every database's history again", async () => {
+    const { user } = await renderScreen();
+    expect(readTimeline).toHaveBeenCalledTimes(1);
+    readTimeline.mockResolvedValue(timeline({ rows: [row("9", "edited_on_disk", ["modified", "applied"])] }));
+    await user.click(screen.getByTestId("timeline-refresh"));
+    expect(await screen.findByTestId("migration-9")).toHaveTextContent("edited_on_disk");
+    expect(readTimeline).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe("keyboard and selection", () => {
   it("moves the selection with the arrow keys and opens the detail with Enter", async () => {
     const { user } = await renderScreen();

@@ -57,6 +57,7 @@ export function TimelineScreen() {
   const [project, choose] = useChosenProject(projects.data);
   const [creating, setCreating] = useState(false);
   const [view, setView] = useState<View>(() => freshView(project));
+  const client = useQueryClient();
   // Another project: its own selection and filter (the reset React recommends, during render).
   if (view.project !== project) setView(freshView(project));
 
@@ -97,6 +98,13 @@ export function TimelineScreen() {
         projects.data && project !== null ? (
           <div className="tl-actions">
             <ProjectPicker projects={projects.data} value={project} onChange={choose} />
+            <Button
+              data-testid="timeline-refresh"
+              title="Read the migration files and every database's history again"
+              onClick={() => void client.invalidateQueries({ queryKey: queryKeys.timeline(project) })}
+            >
+              <Icon name="retry" size={14} /> Refresh
+            </Button>
             <Button variant="primary" data-testid="new-migration" onClick={() => setCreating(true)}>
               <Icon name="plus" size={14} /> New migration
             </Button>

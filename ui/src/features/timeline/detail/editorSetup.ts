@@ -84,9 +84,21 @@ const theme = EditorView.theme({
   "&.cm-merge-b .cm-changedLineGutter": { backgroundColor: "var(--tone-success-fg)" },
 });
 
+/**
+ * The nonce the app's content security policy gave the page's own `<style>` element
+ * (`#strata-style-nonce` in index.html; the desktop shell puts a fresh nonce on it and in
+ * `style-src`). CodeMirror writes its styles into a `<style>` element at run time, which the
+ * policy (`style-src 'self'`, no inline styles) refuses unless it carries that nonce.
+ */
+export function styleNonce(): string {
+  const carrier = document.getElementById("strata-style-nonce");
+  return carrier instanceof HTMLStyleElement ? carrier.nonce ?? "" : "";
+}
+
 /** Read-only SQL in `kind`'s dialect, labelled for assistive technology. */
 export function readOnlySql(kind: DatabaseKind | null, label: string): Extension[] {
   return [
+    EditorView.cspNonce.of(styleNonce()),
     EditorState.readOnly.of(true),
     EditorView.contentAttributes.of({ "aria-label": label, "aria-readonly": "true" }),
     EditorState.tabSize.of(4),
