@@ -179,8 +179,17 @@ fn create(s: &Stmt, d: DatabaseKind, out: &mut Vec<Finding>) {
                 cannot(out, "CREATE INDEX CONCURRENTLY");
             } else {
                 let at = if s.is(on + 1, "ONLY") { on + 2 } else { on + 1 };
+                // The index's name, when it has one: two indexes on a table read apart.
+                let mut j = (1..on).find(|&i| s.is(i, "INDEX")).map_or(on, |i| i + 1);
+                if s.is(j, "IF") {
+                    j += 3;
+                }
+                let index = match j < on {
+                    true => format!("CREATE INDEX {}", s.name(j).0),
+                    false => "CREATE INDEX".to_owned(),
+                };
                 let why = format!(
-                    "CREATE INDEX without CONCURRENTLY blocks writes to {} until the index is built",
+                    "{index} without CONCURRENTLY blocks writes to {} until the index is built",
                     s.name(at).0
                 );
                 push(out, Finding::LocksTable { why });

@@ -292,8 +292,22 @@ fn findings_read_as_sentences() {
         "CREATE TABLE commits implicitly on MySQL/MariaDB: it cannot be rolled back"
     );
     let f = findings("CREATE INDEX i ON orders (a)", Postgres);
+    assert_eq!(
+        f[0].to_string(),
+        "Locks the table: CREATE INDEX i without CONCURRENTLY blocks writes to orders until the index is built"
+    );
+    let f = findings(
+        "CREATE UNIQUE INDEX IF NOT EXISTS s.j ON ONLY orders (b)",
+        Postgres,
+    );
     assert!(
-        f[0].to_string().contains("blocks writes to orders"),
+        f[0].to_string().contains("CREATE INDEX s.j without"),
+        "{}",
+        f[0]
+    );
+    let f = findings("CREATE INDEX ON orders (c)", Postgres);
+    assert!(
+        f[0].to_string().contains("CREATE INDEX without"),
         "{}",
         f[0]
     );
