@@ -67,6 +67,61 @@ fn app_opens_on_the_demo_project_with_palette_and_themes() {
         assert!(db.is_file(), "{} was not created", db.display());
         std::fs::write(shots.join("timeline.png"), session.screenshot().unwrap()).unwrap();
 
+        // Apply the whole demo project to the embedded database from the timeline: every row
+        // turns applied, and the engine reading the database agrees.
+        session
+            .click(
+                &session
+                    .wait_find("[data-testid=apply-all-embedded]", WAIT)
+                    .unwrap(),
+            )
+            .unwrap();
+        let start = session.wait_find("[data-testid=run-start]", WAIT).unwrap();
+        session
+            .wait_script(
+                "Run enabled",
+                "return !document.querySelector('[data-testid=run-start]').disabled;",
+                serde_json::json!([]),
+                WAIT,
+            )
+            .unwrap();
+        session.click(&start).unwrap();
+        let summary = session
+            .wait_text("[data-testid=run-summary]", WAIT, |t| !t.is_empty())
+            .unwrap_or_else(|e| panic!("{e}; page: {}", session.page_text().unwrap_or_default()));
+        assert!(summary.contains(&on_disk.to_string()), "summary: {summary}");
+        session
+            .click(&session.find("[data-testid=run-close]").unwrap())
+            .unwrap();
+        let applied = session
+            .wait_script(
+                "every cell applied",
+                "const cells = [...document.querySelectorAll('[data-testid^=cell-][data-testid$=-embedded]')];
+                 return cells.length > 0 && cells.every(c => c.dataset.state === 'applied') ? cells.length : null;",
+                serde_json::json!([]),
+                WAIT,
+            )
+            .unwrap();
+        assert!(applied.as_u64().unwrap_or(0) > 0, "{applied}");
+        let url = format!("sqlite:{}", db.display());
+        let status = tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let set = strata_core::source::read_dir(&root.join("migrations"), None).unwrap();
+            strata_core::engine::status(&url, &set, Duration::from_secs(10))
+                .await
+                .unwrap()
+        });
+        assert_eq!(
+            status.count(strata_core::plan::MigrationState::Applied),
+            on_disk,
+            "the engine's status of {}",
+            db.display()
+        );
+        std::fs::write(
+            shots.join("timeline-applied.png"),
+            session.screenshot().unwrap(),
+        )
+        .unwrap();
+
         // Ctrl+K opens the command palette; typing filters; Enter runs the command.
         session.chord(&[CONTROL, "k"]).unwrap();
         session
