@@ -11,7 +11,7 @@ export STRATA_TEST_TLS_DIR ?= /var/lib/strata-test-tls
 export STRATA_TEST_POSTGRES_TLS_URL ?= postgres://postgres@localhost:5433/postgres
 export STRATA_TEST_MYSQL_TLS_URL ?= mysql://root@localhost:3307/
 
-.PHONY: run dev bundle deps ui app e2e-app test test-rust test-ui lint bindings boundary e2e services
+.PHONY: run dev bundle deps ui app e2e-app test test-rust test-ui lint bindings boundary e2e services perf-timeline
 
 ## Set up and launch the desktop app on the demo project (embedded SQLite, no server needed).
 run: app
@@ -70,3 +70,10 @@ boundary:
 
 e2e: app
 	timeout 900 cargo test -p strata-system-tests --features e2e --test e2e_desktop --test e2e_connections --test e2e_timeline -- --nocapture
+
+## The timeline's performance targets (5,000 migrations: rendered in under a second, scrolling
+## at 30 fps or more), judged on the release build. Run it on a quiet machine; not part of `test`.
+perf-timeline: ui services
+	cargo build --release -p strata-desktop $(CARGO_FEATURES)
+	STRATA_E2E_APP=target/release/strata-desktop STRATA_PERF_ASSERT=1 timeout 600 \
+	  cargo test -p strata-system-tests --features e2e --test e2e_timeline -- --nocapture five_thousand
