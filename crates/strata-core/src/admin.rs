@@ -2,7 +2,8 @@
 //! Each one that writes runs under the migration lock and leaves an event per migration it
 //! touched, so the log says who changed the history, how and why. Baseline, repair and
 //! marking resolved change the history in one transaction with their events; resuming and
-//! rolling back run statements through the executor, which journals them.
+//! rolling back run statements through the executor, which journals them, on a connection
+//! that holds the executor lock as a run's does (`MigrationLock::guard`).
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -181,7 +181,9 @@ pub struct RunReport {
     pub target: String,
     pub dry_run: bool,
     pub steps: Vec<PlannedRun>,
-    /// What to know about the plan beyond its steps (e.g. repeatables a rollback leaves applied).
+    /// What to know about the plan beyond its steps, e.g. the repeatables a rollback leaves
+    /// applied (they have no rollback, so a rollback to zero leaves a history recording them
+    /// alone: `plan::notes`).
     pub notes: Vec<String>,
     pub run_id: Option<String>,
     pub duration_ms: f64,

@@ -8,6 +8,8 @@
 mod atomic;
 mod book;
 mod journal;
+mod lost;
+mod sent;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -19,6 +21,8 @@ use crate::dialect::DatabaseKind;
 use crate::driver::session::BatchFailure;
 use crate::driver::{HistoryError, Session};
 use crate::history::{new_run_id, AppliedMigration, AppliedState, Event, EventKind, Outcome};
+pub use lost::{ConnectionLost, LostAt, LostState};
+use sent::{has_position, locate, SentFailure};
 
 /// Which way a step goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -145,6 +149,9 @@ pub enum RunError {
         sent: usize,
         ran: usize,
     },
+    /// The connection was lost mid-step: where, what is known of the state, what to do.
+    #[error("{0}")]
+    ConnectionLost(Box<ConnectionLost>),
     #[error("{source}\n  The run was a single transaction: the {rolled_back} migration(s) it had applied before this one were rolled back with it.")]
     SingleTransactionRolledBack {
         rolled_back: usize,
@@ -224,32 +231,6 @@ pub struct Executor<'a> {
     /// migration's statements go in one text (fewer round trips; progress for them arrives
     /// when the text has run).
     one_by_one: bool,
-}
-
-/// How a statement sent with some of Strata's own statements around it went.
-enum SentFailure {
-    /// Strata's statements before it failed: it did not run.
-    Before(sqlx::Error),
-    /// It failed: where in its file, and the server's message.
-    Failed((u32, u32, String)),
-    /// It ran; Strata's statements after it failed.
-    After(sqlx::Error),
-}
-
-impl SentFailure {
-    #[allow(clippy::result_large_err)]
-    fn into_error(self, step: &Step, target: &str) -> Result<(u32, u32, String), RunError> {
-        match self {
-            SentFailure::Failed(at) => Ok(at),
-            SentFailure::Before(source) | SentFailure::After(source) => {
-                Err(RunError::Bookkeeping {
-                    version: step.version.clone(),
-                    target: target.to_owned(),
-                    source,
-                })
-            }
-        }
-    }
 }
 
 fn event_kind(d: Direction) -> EventKind {
@@ -437,6 +418,9 @@ impl<'a> Executor<'a> {
                 });
                 Ok(())
             }
+            Err(BatchFailure { error, .. }) if sent::is_connection_lost(&error) => {
+                Err(SentFailure::Lost(error))
+            }
             Err(BatchFailure { completed, error }) if completed < prefix_count => {
                 Err(SentFailure::Before(error))
             }
@@ -475,28 +459,6 @@ impl<'a> Executor<'a> {
             record,
         }
     }
-}
-
-/// Where a failed statement went wrong: a PostgreSQL position counts in the text `sent`
-/// (the statement after Strata's prefix); other errors point at the statement itself.
-fn locate(err: &sqlx::Error, stmt: &StepStatement, sent: &StepStatement) -> (u32, u32, String) {
-    if has_position(err) && sent.sql != stmt.sql {
-        return crate::driver::locate_error(err, sent);
-    }
-    crate::driver::locate_error(err, stmt)
-}
-
-/// Whether PostgreSQL placed the error at a position in the text sent.
-fn has_position(err: &sqlx::Error) -> bool {
-    #[cfg(feature = "postgres")]
-    if let Some(pg) = err
-        .as_database_error()
-        .and_then(|d| d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
-    {
-        return pg.position().is_some();
-    }
-    let _ = err;
-    false
 }
 
 // Resuming a partial step (`strata resolve <version> --resume`): the journaled run, started

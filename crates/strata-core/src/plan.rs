@@ -8,8 +8,12 @@
 //! (state [`MigrationState::Changed`], a step that `replaces` its history row). They are never
 //! out of order, never modified and never make a versioned migration out of order. Their
 //! history key is `R__<description>`, which no versioned key can be (those are digits). Flyway
-//! has no rollback for them: a rollback target leaves them applied, with a note
-//! ([`notes`]), and redo works on the newest versioned migration.
+//! has no rollback for them (no down part exists for a repeatable): every rollback target,
+//! down to zero included, leaves them applied, with a note ([`notes`]), and redo works on the
+//! newest versioned migration. Their history rows stay because nothing removed their objects:
+//! the history keeps telling what the database holds, so after a rollback to zero it records
+//! the repeatables alone (and `StatusReport::notes` says why). Removing the rows would make
+//! status call them pending while their views, functions or grants are still there.
 
 use std::collections::BTreeMap;
 
@@ -158,7 +162,8 @@ pub enum Target<V> {
     UpTo(V),
     /// Roll back every applied migration newer than this version (it stays applied).
     DownTo(V),
-    /// Roll back everything.
+    /// Roll back every versioned migration. Repeatables have no rollback and stay applied
+    /// (see the module doc): the history then records them alone, and a note says so.
     Zero,
     /// Roll back the newest `n` applied migrations.
     DownSteps(usize),
@@ -339,7 +344,8 @@ fn down_step<V: Clone>(r: &StatusRow<'_, V>) -> Result<PlannedStep<V>, PlanError
 }
 
 /// What to know about a plan beyond its steps: a rollback target leaves the repeatable
-/// migrations applied (they have no rollback).
+/// migrations applied (they have no rollback), so their objects stay, and so do their history
+/// rows; a rollback to zero leaves a history that records them alone.
 pub fn notes<V>(rows: &[StatusRow<'_, V>], target: &Target<V>) -> Vec<String> {
     if !matches!(
         target,
@@ -355,8 +361,12 @@ pub fn notes<V>(rows: &[StatusRow<'_, V>], target: &Target<V>) -> Vec<String> {
     if kept.is_empty() {
         return Vec::new();
     }
+    let zero = match target {
+        Target::Zero => " After this rollback the history still records them, and only them: nothing runs for them, so their objects stay in the database.",
+        _ => " Nothing runs for them, so their objects stay in the database.",
+    };
     vec![format!(
-        "repeatable migrations have no rollback (as in Flyway), so they stay applied: {}. They are applied again when their file changes.",
+        "repeatable migrations have no rollback (as in Flyway), so they stay applied: {}.{zero} A down part that drops what they use can fail because of them (PostgreSQL refuses to drop a table a view depends on) or leave them broken. `strata up` runs a repeatable again only when its file changes.",
         kept.join(", ")
     )]
 }

@@ -418,7 +418,8 @@ fn rollbacks_and_redo_leave_repeatables_applied_with_a_note() {
         rep_applied("a_views", "v1"),
         rep_applied("b_grants", "g"),
     ];
-    let note = "repeatable migrations have no rollback (as in Flyway), so they stay applied: R__a_views, R__b_grants. They are applied again when their file changes.";
+    let head = "repeatable migrations have no rollback (as in Flyway), so they stay applied: R__a_views, R__b_grants.";
+    let tail = "`strata up` runs a repeatable again only when its file changes.";
     for (target, want) in [
         (Target::DownSteps(1), vec!["2 down"]),
         (Target::DownTo(1), vec!["2 down"]),
@@ -426,7 +427,16 @@ fn rollbacks_and_redo_leave_repeatables_applied_with_a_note() {
     ] {
         let (got, notes) = rsteps(&disk, &hist, target.clone()).unwrap();
         assert_eq!(got, strings(&want), "{target:?}");
-        assert_eq!(notes, [note], "{target:?}");
+        assert_eq!(notes.len(), 1, "{target:?}: {notes:?}");
+        let note = &notes[0];
+        assert!(note.starts_with(head) && note.ends_with(tail), "{note}");
+        assert!(
+            note.contains("their objects stay in the database"),
+            "{note}"
+        );
+        // Down to zero does not empty the history, and says so.
+        let zero = note.contains("the history still records them, and only them");
+        assert_eq!(zero, target == Target::Zero, "{target:?}: {note}");
     }
     let (got, notes) = rsteps(&disk, &hist, Target::Redo).unwrap();
     assert_eq!(got, strings(&["2 down", "2 up"]));

@@ -2,6 +2,8 @@
 //! `partial_rollback`): resume it from the statement after the last one that committed, record
 //! that the user finished it by hand, or undo what committed with the stored down SQL. Each
 //! writes a `resolve` event; resuming and rolling back also leave the executor's own event.
+//! Resolving holds the locks a run holds: the migration lock (a concurrent run waits and names
+//! this one) and, on the connection that runs the statements, the executor lock.
 
 use std::path::PathBuf;
 
@@ -60,8 +62,14 @@ pub async fn resolve(
     action: ResolveAction,
     options: &AdminOptions,
 ) -> Result<ResolveReport, AdminError> {
-    let (lock, mut s) = open(url, options).await?;
-    let result = resolve_in(&mut s, set, version, action).await;
+    let (mut lock, mut s) = open(url, options).await?;
+    // Resuming and rolling back run migration SQL on `s`: like a run's, that connection holds
+    // the executor lock, so if this process dies mid-statement the next run ends what it left
+    // running on the server (and PostgreSQL ends it on its own once the client is gone).
+    let result = match lock.guard(&mut s).await {
+        Ok(()) => resolve_in(&mut s, set, version, action).await,
+        Err(e) => Err(e.into()),
+    };
     close(lock, s, result).await
 }
 

@@ -135,6 +135,15 @@ pub fn journal_suffix(committed: i32, total: i32, row: Row, in_transaction: bool
     format!("{entry}{commit}")
 }
 
+/// After a rollback's down statement `committed` (1-based) of `total`, inside the same text:
+/// the row says `partial_rollback` (`@strata_partial`, set for a down step) with that count of
+/// the down part's statements, so a rollback stopped or killed before its last statement
+/// leaves a true record. Quote-free like [`journal_suffix`]; `in_transaction` as there.
+pub fn rollback_journal_suffix(committed: i32, total: i32, in_transaction: bool) -> String {
+    let commit = if in_transaction { ";\nCOMMIT" } else { "" };
+    format!("UPDATE strata_migrations SET statements_committed = {committed}, statements_total = {total}, state = @strata_partial WHERE version = @strata_v{commit}")
+}
+
 /// After a step's last statement: the history row `applied` (or removed) and the event, in one
 /// transaction (the statement's own when it ran after `START TRANSACTION`). Quote-free like
 /// [`journal_suffix`]. The time is the server's, since the step's first text.
@@ -171,6 +180,7 @@ mod tests {
             for wrap in [false, true] {
                 let texts = [
                     journal_suffix(1, 3, row, wrap),
+                    rollback_journal_suffix(1, 3, wrap),
                     finish_suffix(true, 3, row, wrap),
                     finish_suffix(false, 3, row, wrap),
                 ];

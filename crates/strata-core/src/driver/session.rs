@@ -425,6 +425,26 @@ impl Session {
         Ok(())
     }
 
+    /// A rollback outside a transaction journals its progress: `committed` of the down part's
+    /// `total` statements committed, and the row says `partial_rollback` until the last one
+    /// removes it. (`statements_total` then counts the down part's statements, so "k of n"
+    /// reads true for the rollback.)
+    pub async fn journal_rollback(
+        &mut self,
+        version: &str,
+        committed: i32,
+        total: i32,
+    ) -> Result<(), sqlx::Error> {
+        let state = AppliedState::PartialRollback.as_str();
+        let lit = Literals::new(self.kind, [version, state]);
+        let sql = format!(
+            "UPDATE strata_migrations SET statements_committed = {committed}, statements_total = {total}, state = {} WHERE version = {}",
+            lit.text(state),
+            lit.text(version)
+        );
+        self.execute(&sql).await.map(drop)
+    }
+
     pub async fn delete_applied(&mut self, version: &str) -> Result<(), sqlx::Error> {
         on_conn!(&mut self.conn, c, q = DELETE_APPLIED => sqlx::query(q).bind(version).execute(&mut *c).await.map(drop))?;
         Ok(())

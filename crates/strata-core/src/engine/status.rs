@@ -1,11 +1,13 @@
 //! Reading what a database's history says, apart from the migrations on disk: over a
 //! connection of its own or one lent by a pool, through the same queries. Reading never
-//! creates anything.
+//! creates anything. A status report also says what its entries alone would not
+//! ([`StatusReport::notes`]).
 
 use std::time::{Duration, Instant};
 
 use super::{
-    entries, locals, parse_history_version, EngineError, RunOptions, RunReport, StatusReport,
+    entries, locals, parse_history_version, EngineError, RunOptions, RunReport, StatusEntry,
+    StatusReport,
 };
 use crate::dialect::DatabaseKind;
 use crate::driver::{DbPool, HistoryError, Session};
@@ -124,6 +126,95 @@ impl HistorySnapshot {
             notes: Vec::new(),
             run_id: None,
             duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        }
+    }
+}
+
+impl StatusReport {
+    /// What to know about this status beyond its entries: repeatable migrations recorded as
+    /// applied while no versioned migration is (what a rollback to zero leaves: repeatables
+    /// have no rollback, so their objects, and their rows, stay; see `plan.rs`).
+    pub fn notes(&self) -> Vec<String> {
+        let (repeatables, versioned): (Vec<&StatusEntry>, Vec<&StatusEntry>) =
+            (self.entries.iter()).partition(|e| plan::is_repeatable(&e.version));
+        let kept: Vec<&str> = (repeatables.iter())
+            .filter(|e| e.applied.is_some())
+            .map(|e| e.version.as_str())
+            .collect();
+        if kept.is_empty() || versioned.is_empty() || versioned.iter().any(|e| e.applied.is_some())
+        {
+            return Vec::new();
+        }
+        vec![format!(
+            "{} {} recorded as applied while no versioned migration is: repeatable migrations have no rollback (as in Flyway), so a rollback leaves them, and their objects, in the database. `strata up` applies the versions again, but runs a repeatable again only when its file changes.",
+            kept.join(", "),
+            if kept.len() == 1 { "stays" } else { "stay" }
+        )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::{AppliedMigration, AppliedState};
+    use crate::plan::MigrationState;
+
+    fn entry(version: &str, applied: bool) -> StatusEntry {
+        let row = AppliedMigration {
+            version: version.into(),
+            name: "n".into(),
+            checksum: "c".into(),
+            up_sql: String::new(),
+            down_sql: None,
+            applied_at: "2024-01-01T00:00:00Z".into(),
+            applied_by: "me".into(),
+            execution_ms: 0,
+            state: AppliedState::Applied,
+            statements_total: 1,
+            statements_committed: 1,
+        };
+        StatusEntry {
+            version: version.into(),
+            name: "n".into(),
+            state: if applied {
+                MigrationState::Applied
+            } else {
+                MigrationState::Pending
+            },
+            applied: applied.then_some(row),
+        }
+    }
+
+    fn report(entries: Vec<StatusEntry>) -> StatusReport {
+        StatusReport {
+            target: "db".into(),
+            kind: DatabaseKind::Sqlite,
+            entries,
+            foreign: None,
+        }
+    }
+
+    #[test]
+    fn repeatables_left_by_a_rollback_to_zero_are_explained() {
+        let zero = report(vec![
+            entry("1", false),
+            entry("2", false),
+            entry("R__views", true),
+        ]);
+        let notes = zero.notes();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("R__views stays recorded as applied while no versioned migration is: repeatable migrations have no rollback"),
+            "{notes:?}"
+        );
+        // Nothing to explain: a version is applied, the repeatable is not, or there are no
+        // versions at all.
+        for entries in [
+            vec![entry("1", true), entry("R__views", true)],
+            vec![entry("1", false), entry("R__views", false)],
+            vec![entry("R__views", true)],
+        ] {
+            assert!(report(entries).notes().is_empty());
         }
     }
 }

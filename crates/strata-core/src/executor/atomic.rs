@@ -14,8 +14,10 @@
 
 use std::time::Instant;
 
+use super::sent::is_connection_lost;
 use super::{
-    event_kind, Direction, Executor, FailureRecord, Progress, RunError, SentFailure, Step,
+    event_kind, Direction, Executor, FailureRecord, LostState, Progress, RunError, SentFailure,
+    Step,
 };
 use crate::clock;
 use crate::dialect::DatabaseKind;
@@ -65,6 +67,10 @@ impl Executor<'_> {
         let ms = clock::millis(started.elapsed());
         let text = format!("{begin}{};\nCOMMIT", self.bookkeeping_text(step, ms));
         if let Err(f) = self.session.execute_batch(&text).await {
+            if is_connection_lost(&f.error) {
+                let state = LostState::Unknown { migrations: 1 };
+                return Err(self.lost(step, None, state, &f.error));
+            }
             let _ = self.session.rollback().await;
             return Err(self.bookkeeping_err(step)(f.error));
         }
@@ -123,6 +129,12 @@ impl Executor<'_> {
                 Ok(Whole::Ran)
             }
             Ok(rows) => Ok(Whole::Misread(rows.len().saturating_sub(prefix_count))),
+            Err(f) if is_connection_lost(&f.error) => {
+                // The statement running when it went: the first without a result.
+                let i = f.completed.saturating_sub(prefix_count).min(n - 1);
+                finished(i, self, &[]);
+                Err((i, SentFailure::Lost(f.error)))
+            }
             Err(f) => {
                 let sent = super::StepStatement {
                     sql: text,
@@ -193,6 +205,18 @@ impl Executor<'_> {
     ) -> RunError {
         let target = self.session.target.clone();
         let before = single.unwrap_or(0);
+        if let SentFailure::Lost(error) = &failure {
+            // The server rolls back the open transaction with the connection; nothing more
+            // can be written over it (no event).
+            let err = self.lost(step, Some(i), LostState::RolledBack, error);
+            return match before {
+                0 => err,
+                rolled_back => RunError::SingleTransactionRolledBack {
+                    rolled_back,
+                    source: Box::new(err),
+                },
+            };
+        }
         let out_of_locks = matches!(&failure, SentFailure::Failed(_))
             && self.session.kind() == DatabaseKind::Postgres
             && single.is_some();
@@ -331,6 +355,12 @@ impl Executor<'_> {
         }
         let text = format!("{begin}{book}COMMIT");
         if let Err(f) = self.session.execute_batch(&text).await {
+            if let (true, Some(last)) = (is_connection_lost(&f.error), steps.last()) {
+                let state = LostState::Unknown {
+                    migrations: steps.len(),
+                };
+                return Err(self.lost(last, None, state, &f.error));
+            }
             let _ = self.session.rollback().await;
             return Err(match steps.last() {
                 Some(s) => self.bookkeeping_err(s)(f.error),

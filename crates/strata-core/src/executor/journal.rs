@@ -1,7 +1,9 @@
 //! A migration outside a transaction (MySQL/MariaDB, whose DDL commits implicitly, and
 //! no-transaction migrations elsewhere): each statement's commit is journaled in the history
 //! row (`partial`, with the number of statements committed), which becomes `applied` after the
-//! last one, so a failure, or a killed run, leaves a record of exactly what committed.
+//! last one, so a failure, or a killed run, leaves a record of exactly what committed. A
+//! rollback journals the same way: its row turns `partial_rollback` with the number of down
+//! statements committed (of the down part's), and goes with the last one.
 //!
 //! On MySQL/MariaDB each statement travels with its journal entry in one multi-statement text,
 //! which the server runs in order and stops at the first error: the entry is written only if
@@ -21,7 +23,9 @@
 
 use std::time::Instant;
 
-use super::{event_kind, excerpt, Direction, Executor, FailureRecord, RunError, Step};
+use super::{
+    event_kind, excerpt, Direction, Executor, FailureRecord, LostState, RunError, SentFailure, Step,
+};
 use crate::clock;
 use crate::dialect::DatabaseKind;
 use crate::driver::mysql::{self, Row};
@@ -104,26 +108,30 @@ impl Executor<'_> {
                 // The group ends here, and commits, unless the next statement joins it.
                 let closes = in_group && !groupable.get(i + 1).copied().unwrap_or(false);
                 let suffix = match (last, up) {
-                    (true, _) => Some(mysql::finish_suffix(up, total, row, in_group)),
-                    (false, true) => Some(mysql::journal_suffix(i as i32 + 1, total, row, closes)),
-                    (false, false) => closes.then(|| "COMMIT".to_owned()),
+                    (true, _) => mysql::finish_suffix(up, total, row, in_group),
+                    (false, true) => mysql::journal_suffix(i as i32 + 1, total, row, closes),
+                    (false, false) => mysql::rollback_journal_suffix(i as i32 + 1, total, closes),
                 };
                 let sent = if several {
-                    self.alone(step, i, &prefix, suffix.as_deref()).await
+                    self.alone(step, i, &prefix, &suffix).await
                 } else {
-                    self.statement(step, i, &prefix, prefix_count, suffix.as_deref())
+                    self.statement(step, i, &prefix, prefix_count, Some(&suffix))
                         .await
                 };
                 prefix.clear();
                 prefix_count = 0;
-                if suffix.is_some() {
-                    row = Row::Exists;
-                }
+                row = Row::Exists;
                 sent
             } else {
                 self.statement(step, i, "", 0, None).await
             };
             if let Err(failure) = sent {
+                if let SentFailure::Lost(error) = &failure {
+                    // Nothing more can be written over the connection: the journal stands
+                    // as the statements before this one left it.
+                    let committed = (1..=durable as u32).collect();
+                    return Err(self.lost(step, Some(i), LostState::Committed(committed), error));
+                }
                 let at = failure.into_error(step, &self.session.target.clone())?;
                 // On MySQL the first journal entry wrote the row: none is there if nothing
                 // committed in this run's first apply.
@@ -140,11 +148,18 @@ impl Executor<'_> {
                 durable = i + 1;
                 in_group = false;
             }
-            if !mysql && up && !last {
-                self.session
-                    .update_progress(&step.version, i as i32 + 1, AppliedState::Partial, 0)
-                    .await
-                    .map_err(self.bookkeeping_err(step))?;
+            if !mysql && !last {
+                let done = i as i32 + 1;
+                if up {
+                    (self.session)
+                        .update_progress(&step.version, done, AppliedState::Partial, 0)
+                        .await
+                } else {
+                    self.session
+                        .journal_rollback(&step.version, done, total)
+                        .await
+                }
+                .map_err(self.bookkeeping_err(step))?;
             }
         }
         if mysql && from < step.statements.len() {
@@ -189,7 +204,11 @@ impl Executor<'_> {
             hex(AppliedState::Applied.as_str()),
             hex(Outcome::Ok.as_str()),
         );
-        if new_row {
+        if step.direction == Direction::Down {
+            // The state a rollback's journal entries give the row.
+            let state = AppliedState::PartialRollback.as_str();
+            set.push_str(&format!(", @strata_partial = {}", hex(state)));
+        } else if new_row {
             let row = self.applied_row(step, 0, AppliedState::Partial, 0);
             set.push_str(&format!(
                 ", @strata_checksum = {}, @strata_up = {}, @strata_down = {}, @strata_applied_at = {}, @strata_partial = {}",
@@ -211,22 +230,19 @@ impl Executor<'_> {
         step: &Step,
         i: usize,
         prefix: &str,
-        suffix: Option<&str>,
-    ) -> Result<(), super::SentFailure> {
-        use super::SentFailure;
+        suffix: &str,
+    ) -> Result<(), SentFailure> {
         if !prefix.is_empty() {
             self.session
                 .execute_batch(prefix)
                 .await
-                .map_err(|f| SentFailure::Before(f.error))?;
+                .map_err(|f| SentFailure::before(f.error))?;
         }
         self.statement(step, i, "", 0, None).await?;
-        if let Some(suffix) = suffix {
-            self.session
-                .execute_batch(suffix)
-                .await
-                .map_err(|f| SentFailure::After(f.error))?;
-        }
+        self.session
+            .execute_batch(suffix)
+            .await
+            .map_err(|f| SentFailure::after(f.error))?;
         Ok(())
     }
 
@@ -244,11 +260,6 @@ impl Executor<'_> {
         row_written: bool,
     ) -> RunError {
         let up = step.direction == Direction::Up;
-        let partial_state = if up {
-            AppliedState::Partial
-        } else {
-            AppliedState::PartialRollback
-        };
         let count = committed;
         let committed: Vec<u32> = (1..=count as u32).collect();
         let ms = clock::millis(started.elapsed());
@@ -288,9 +299,14 @@ impl Executor<'_> {
         let recorded = async {
             if nothing_done && up && row_written {
                 self.session.delete_applied(&step.version).await?;
-            } else if !nothing_done {
+            } else if !nothing_done && up {
                 self.session
-                    .update_progress(&step.version, count as i32, partial_state, ms)
+                    .update_progress(&step.version, count as i32, AppliedState::Partial, ms)
+                    .await?;
+            } else if !nothing_done {
+                let total = step.statements.len() as i32;
+                (self.session)
+                    .journal_rollback(&step.version, count as i32, total)
                     .await?;
             }
             self.session.insert_event(&ev).await
