@@ -732,7 +732,11 @@ export type RunReport = {
 	target: string,
 	dryRun: boolean,
 	steps: PlannedRun[],
-	/**  What to know about the plan beyond its steps (e.g. repeatables a rollback leaves applied). */
+	/**
+	 *  What to know about the plan beyond its steps, e.g. the repeatables a rollback leaves
+	 *  applied (they have no rollback, so a rollback to zero leaves a history recording them
+	 *  alone: `plan::notes`).
+	 */
 	notes: string[],
 	runId: string | null,
 	durationMs: number | null,
