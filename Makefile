@@ -11,7 +11,7 @@ export STRATA_TEST_TLS_DIR ?= /var/lib/strata-test-tls
 export STRATA_TEST_POSTGRES_TLS_URL ?= postgres://postgres@localhost:5433/postgres
 export STRATA_TEST_MYSQL_TLS_URL ?= mysql://root@localhost:3307/
 
-.PHONY: run dev bundle deps ui app e2e-app test test-rust test-ui lint bindings boundary e2e services perf-timeline
+.PHONY: run dev bundle deps ui app e2e-app test test-rust test-ui lint bindings boundary e2e services perf-timeline e2e-connections
 
 ## Set up and launch the desktop app on the demo project (embedded SQLite, no server needed).
 run: app
@@ -77,3 +77,8 @@ perf-timeline: ui services
 	cargo build --release -p strata-desktop $(CARGO_FEATURES)
 	STRATA_E2E_APP=target/release/strata-desktop STRATA_PERF_ASSERT=1 timeout 600 \
 	  cargo test -p strata-system-tests --features e2e --test e2e_timeline -- --nocapture five_thousand
+
+## The Connections screen end to end with a real keychain (run on its own: see the closing
+## notes; after the keyring tests in one make test, its first keychain save stalls).
+e2e-connections: app
+	timeout 600 cargo test -p strata-system-tests --features e2e --test e2e_connections -- --nocapture
