@@ -41,9 +41,11 @@ if ! command -v sqlx >/dev/null && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/sqlx"
   echo "==> installing sqlx-cli 0.9.0 (a few minutes, once)"
   cargo install sqlx-cli --version 0.9.0 --no-default-features --features rustls,postgres,sqlite,mysql --locked --quiet
 fi
-if [ ! -x target/tools/dbmate/node_modules/.bin/dbmate ]; then
+# Under the cargo target folder, where the tests look for it (CARGO_TARGET_DIR when set).
+tools="${CARGO_TARGET_DIR:-target}/tools"
+if [ ! -x "$tools/dbmate/node_modules/.bin/dbmate" ]; then
   echo "==> installing dbmate 2.36.0"
-  npm install --prefix target/tools/dbmate --no-audit --no-fund --loglevel=error dbmate@2.36.0
+  npm install --prefix "$tools/dbmate" --no-audit --no-fund --loglevel=error dbmate@2.36.0
 fi
 
 # The UI's packages, exactly as locked.

@@ -189,14 +189,34 @@ impl Desktop {
             Duration::from_secs(10),
             &mut keyring,
             || {
-                Command::new("secret-tool")
-                    .args(["search", "strata-probe", "1"])
+                // Ask whether the daemon holds the name before calling it: a call to a name
+                // nobody owns yet makes the bus start a second, locked gnome-keyring from its
+                // activation file, which takes the name and answers every save with an unlock
+                // prompt no one sees ("another secret service is running" in keyring.log).
+                let owned = Command::new("dbus-send")
+                    .args([
+                        "--session",
+                        "--print-reply",
+                        "--dest=org.freedesktop.DBus",
+                        "/org/freedesktop/DBus",
+                        "org.freedesktop.DBus.NameHasOwner",
+                        "string:org.freedesktop.secrets",
+                    ])
                     .env("DBUS_SESSION_BUS_ADDRESS", &probe_bus)
-                    .envs(probe_env.iter().map(|(k, v)| (k, v)))
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success())
+                    .output()
+                    .is_ok_and(|o| {
+                        o.status.success()
+                            && String::from_utf8_lossy(&o.stdout).contains("boolean true")
+                    });
+                owned
+                    && Command::new("secret-tool")
+                        .args(["search", "strata-probe", "1"])
+                        .env("DBUS_SESSION_BUS_ADDRESS", &probe_bus)
+                        .envs(probe_env.iter().map(|(k, v)| (k, v)))
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::null())
+                        .status()
+                        .is_ok_and(|s| s.success())
             },
         )?;
 

@@ -14,7 +14,6 @@ use strata_project::Project;
 
 use crate::commands::timeline::{
     Check, CheckKind, CheckLevel, MigrationDetail, PartDetail, StatementSpan, StoredSql,
-    TargetEvent, TargetFailure,
 };
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
@@ -70,18 +69,9 @@ pub async fn detail(
                     stored.push(stored_sql(&target.id, &a, file));
                     row.get_or_insert(a);
                 }
-                events.extend(list.into_iter().map(|event| TargetEvent {
-                    target: target.id.clone(),
-                    target_label: target.label.clone(),
-                    tier: target.tier,
-                    event,
-                }));
+                events.extend(list.into_iter().map(|event| target.event(event)));
             }
-            Err(error) => failures.push(TargetFailure {
-                target: target.id.clone(),
-                target_label: target.label.clone(),
-                error,
-            }),
+            Err(error) => failures.push(target.failure(error)),
         }
     }
     events.sort_by(|a, b| b.event.at.cmp(&a.event.at));

@@ -91,7 +91,7 @@ impl From<strata_core::engine::EngineError> for IpcError {
             }
             // The files against the history: each has its recovery action in the UI.
             E::Plan(P::OutOfOrder { .. }) => IpcErrorCode::OutOfOrder,
-            E::Plan(P::Partial { .. }) => IpcErrorCode::Partial,
+            E::Plan(P::Partial { .. } | P::PartialRollback { .. }) => IpcErrorCode::Partial,
             E::Plan(P::Modified { .. }) => IpcErrorCode::Modified,
             E::Plan(_) | E::ManagedByAnotherTool { .. } => IpcErrorCode::Project,
             E::BadVersion { .. } => IpcErrorCode::InvalidInput,

@@ -8,9 +8,7 @@ use std::path::Path;
 use strata_core::history::Event;
 use strata_project::EnvironmentTier;
 
-use crate::commands::timeline::{
-    ExportFormat, HistoryFilter, HistoryLog, TargetEvent, TargetFailure,
-};
+use crate::commands::timeline::{ExportFormat, HistoryFilter, HistoryLog, TargetEvent};
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 use crate::targets;
@@ -42,19 +40,12 @@ pub async fn log(
     let mut failures = Vec::new();
     for (target, read) in targets.iter().zip(reads) {
         match read {
-            Ok(list) => events.extend(list.into_iter().filter(|e| keeps(filter, e)).map(|event| {
-                TargetEvent {
-                    target: target.id.clone(),
-                    target_label: target.label.clone(),
-                    tier: target.tier,
-                    event,
-                }
-            })),
-            Err(error) => failures.push(TargetFailure {
-                target: target.id.clone(),
-                target_label: target.label.clone(),
-                error,
-            }),
+            Ok(list) => events.extend(
+                (list.into_iter())
+                    .filter(|e| keeps(filter, e))
+                    .map(|event| target.event(event)),
+            ),
+            Err(error) => failures.push(target.failure(error)),
         }
     }
     // Stable: events of one target at the same instant keep their log's order.

@@ -10,7 +10,7 @@ use strata_core::admin::{
     AdminOptions, BaselineReport, RepairReport, ResolveAction, ResolveReport,
 };
 use strata_core::engine::{self, CancelToken, EngineError, PlannedRun, RunOptions};
-use strata_core::executor::{Direction, Progress, RunError};
+use strata_core::executor::{ConnectionLost, Direction, LostAt, LostState, Progress, RunError};
 use strata_core::plan::Target as Goal;
 use strata_core::{DatabaseKind, MigrationSet};
 use strata_project::Project;
@@ -284,6 +284,12 @@ fn outcome(
                 RunError::SingleTransactionRolledBack { source, .. } => (*source, true),
                 other => (other, false),
             };
+            let statement = match statement {
+                RunError::ConnectionLost(lost) => {
+                    return Ok(lost_outcome(*lost, whole_plan, completed, text))
+                }
+                other => other,
+            };
             let RunError::Statement {
                 direction,
                 version,
@@ -323,12 +329,96 @@ fn outcome(
                         record.committed
                     },
                     completed,
+                    connection_lost: None,
                 },
                 error: IpcError::new(IpcErrorCode::Database, text),
             })
         }
         other => Err(other.into()),
     }
+}
+
+/// The failure account of a run whose connection was lost: where, and what is known of the
+/// migration's state in the app's words (the engine's full text, with the CLI's commands,
+/// stays in `error`).
+fn lost_outcome(
+    lost: ConnectionLost,
+    whole_plan: bool,
+    mut completed: Vec<String>,
+    text: String,
+) -> RunOutcome {
+    let at = lost.at.clone().unwrap_or(LostAt {
+        index: 0,
+        total: 0,
+        line: 0,
+    });
+    let (rolled_back, committed, known) = match lost.state {
+        LostState::RolledBack => (
+            true,
+            Vec::new(),
+            "The server rolled back the migration's transaction when the connection closed: nothing of it took effect. Check that the server is reachable, then run again.".to_owned(),
+        ),
+        LostState::Committed(committed) => {
+            let known = format!(
+                "It ran outside a transaction, where each statement commits on its own: {}. Reconnect and refresh the timeline: if it shows the migration as partial, resolve it; if it is still {}, nothing of it committed.",
+                if committed.is_empty() {
+                    "none of its statements had committed".to_owned()
+                } else {
+                    format!("statements {} had committed and the history's journal records them", ranges(&committed))
+                },
+                if lost.direction == Direction::Up { "pending" } else { "applied" },
+            );
+            (false, committed, known)
+        }
+        LostState::Unknown { .. } => (
+            false,
+            Vec::new(),
+            "The connection went while the server committed: it committed whole or not at all. Reconnect and refresh the timeline: the history says which.".to_owned(),
+        ),
+    };
+    if whole_plan {
+        completed.clear();
+    }
+    RunOutcome::Failed {
+        failure: RunFailure {
+            version: lost.version,
+            name: lost.name,
+            direction: lost.direction,
+            file: lost.file.display().to_string(),
+            index: at.index,
+            total: at.total,
+            line: at.line,
+            column: 0,
+            statement: String::new(),
+            message: lost.message,
+            rolled_back: rolled_back || whole_plan,
+            committed,
+            completed,
+            connection_lost: Some(known),
+        },
+        error: IpcError::new(IpcErrorCode::Database, text),
+    }
+}
+
+/// `1-3, 5` for statements 1, 2, 3 and 5.
+fn ranges(numbers: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < numbers.len() {
+        let start = numbers[i];
+        let mut end = start;
+        while i + 1 < numbers.len() && numbers[i + 1] == end + 1 {
+            i += 1;
+            end = numbers[i];
+        }
+        out.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}-{end}")
+        });
+        i += 1;
+    }
+    out.join(", ")
 }
 
 /// Check protection, connect, then run `op` with the project's migrations and the target's

@@ -12,13 +12,15 @@ use std::time::Duration;
 
 use strata_core::driver::DbPool;
 use strata_core::engine::StatusEntry;
-use strata_core::history::AppliedState;
+use strata_core::history::{AppliedState, Event};
 use strata_core::DatabaseKind;
 use strata_project::connections::ConnectionManager;
 use strata_project::secret::Secret;
 use strata_project::{ConnectionProfile, EnvironmentTier, Project};
 
-use crate::commands::timeline::{ProjectRef, TargetProtection, TimelineTarget, EMBEDDED_TARGET};
+use crate::commands::timeline::{
+    ProjectRef, TargetEvent, TargetFailure, TargetProtection, TimelineTarget, EMBEDDED_TARGET,
+};
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 
@@ -67,6 +69,27 @@ impl Target {
             foreign: None,
             error: None,
             read_ms: 0.0,
+        }
+    }
+}
+
+impl Target {
+    /// `event`, as read from this target.
+    pub fn event(&self, event: Event) -> TargetEvent {
+        TargetEvent {
+            target: self.id.clone(),
+            target_label: self.label.clone(),
+            tier: self.tier,
+            event,
+        }
+    }
+
+    /// This target's read failed with `error`.
+    pub fn failure(&self, error: IpcError) -> TargetFailure {
+        TargetFailure {
+            target: self.id.clone(),
+            target_label: self.label.clone(),
+            error,
         }
     }
 }

@@ -273,6 +273,73 @@ async fn cancel_stops_a_long_statement_within_two_seconds() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_connection_gives_an_account_of_what_is_known() {
+    let db = ScratchDatabase::create().await;
+    let app = App::new(&[(
+        "20240101000000_slow.up.sql",
+        "CREATE TABLE lost_t (id int);\nSELECT pg_sleep(31);\n",
+    )]);
+    let pg = app.save_postgres(&db, EnvironmentTier::Development).await;
+    let recorder = Recorder::default();
+    let (state, request, channel) = (
+        app.state.clone(),
+        app.request(&pg, RunAction::Latest),
+        recorder.channel(),
+    );
+    let running =
+        tokio::spawn(async move { runs::run(&state, request, "lost".into(), channel).await });
+    let waited = Instant::now();
+    while !recorder
+        .progress()
+        .iter()
+        .any(|p| p.starts_with("statementStarted") && p.ends_with(" 2"))
+    {
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "the sleep never started: {:?}",
+            recorder.progress()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The server ends the run's connection, as a restart or a network cut would.
+    db.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(31)%'",
+    )
+    .await
+    .unwrap();
+    let outcome = tokio::time::timeout(Duration::from_secs(15), running)
+        .await
+        .expect("the run ends once its connection is gone")
+        .unwrap()
+        .unwrap();
+    let RunOutcome::Failed { failure, error } = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!((failure.index, failure.total), (2, 2), "{failure:?}");
+    assert!(failure.rolled_back, "{failure:?}");
+    let known = failure
+        .connection_lost
+        .as_deref()
+        .expect("marked as a lost connection");
+    assert!(
+        known.contains("rolled back") && known.contains("run again"),
+        "{known}"
+    );
+    assert!(
+        error.message.contains("connection") && error.message.contains("lost"),
+        "{}",
+        error.message
+    );
+    // What the account says holds: the table of statement 1 rolled back with the migration.
+    let t = timeline::timeline(&app.state, &app.project())
+        .await
+        .unwrap();
+    assert_eq!(states(&t, 1), [MigrationState::Pending]);
+    assert!(db.execute("SELECT * FROM lost_t").await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_detail_shows_statements_checks_and_the_stored_sql() {
     let app = App::new(FILES);
     let (outcome, _) = run_latest(&app, EMBEDDED_TARGET, "detail").await;

@@ -150,6 +150,13 @@ async fn killed_rollback(kind: DatabaseKind, settle: Settle) {
         "{kind}: {}",
         human.output()
     );
+    assert!(
+        human.stdout.contains(
+            "1 partial rollback: partly rolled back: `strata resolve <version> --resume` finishes the rollback"
+        ),
+        "{kind}: the status should say how to settle it: {}",
+        human.output()
+    );
 
     // The next run refuses to go on, and ends the statement the dead run left sleeping.
     let next = p.strata(&["down", "--steps", "1", "--url", url, "--lock-timeout", "5"]);
@@ -157,7 +164,7 @@ async fn killed_rollback(kind: DatabaseKind, settle: Settle) {
         next.code == Some(3)
             && next
                 .stderr
-                .contains("2 is partially applied (1 of 3 statements committed)"),
+                .contains("2 was partly rolled back (1 of 3 down statements committed)"),
         "{kind}: the next run should refuse the partial rollback:\n{}",
         next.output()
     );

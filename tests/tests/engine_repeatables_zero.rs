@@ -131,6 +131,26 @@ async fn down_to_zero(kind: DatabaseKind) {
             ),
         "{kind}: the status should explain the repeatable left applied: {notes:?}"
     );
+    // The CLI says the same, in text and in JSON.
+    let human = p.strata(&["status", "--url", url]).success();
+    assert!(
+        human
+            .stdout
+            .contains("note: R__views stays recorded as applied"),
+        "{kind}: {}",
+        human.output()
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &p.strata(&["status", "--url", url, "--json"])
+            .success()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        json["notes"].as_array().map(Vec::len),
+        Some(1),
+        "{kind}: {json}"
+    );
 
     // Up again: the versions run, the unchanged repeatable does not, and its view works over
     // the re-created table; the status has nothing more to explain.

@@ -95,9 +95,11 @@ pub fn status(
     })?;
     let report = known?.status(&set);
     if json {
+        let mut value = serde_json::to_value(&report).expect("status serialises");
+        value["notes"] = serde_json::json!(report.notes());
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).expect("status serialises")
+            serde_json::to_string_pretty(&value).expect("status serialises")
         );
     } else {
         print_status(&report);
@@ -151,11 +153,15 @@ fn print_status(report: &StatusReport) {
         (MigrationState::Modified, "changed since applied: restore the file or `strata repair <version>`"),
         (MigrationState::Changed, "repeatable, changed since applied: `strata up` applies it again"),
         (MigrationState::Partial, "partially applied: `strata resolve <version> --resume | --mark-resolved | --roll-back` before going on"),
+        (MigrationState::PartialRollback, "partly rolled back: `strata resolve <version> --resume` finishes the rollback, `--mark-resolved` accepts it once its objects are gone"),
     ] {
         let n = report.count(state);
         if n > 0 {
             println!("{n} {}: {hint}", state_word(state));
         }
+    }
+    for note in report.notes() {
+        println!("note: {note}");
     }
     if let Some(foreign) = &report.foreign {
         println!("this database is managed by {}: {foreign}", foreign.tool);

@@ -193,6 +193,8 @@ pub struct PlannedStep<V> {
 pub enum PlanError {
     #[error("{version} is partially applied ({detail}). Resolve it first: resume it, mark it resolved, or roll back what committed.")]
     Partial { version: String, detail: String },
+    #[error("{version} was partly rolled back ({detail}). Resolve it first: resume the rollback, or mark it resolved once its objects are gone.")]
+    PartialRollback { version: String, detail: String },
     #[error("{} older than the newest applied migration and not applied: {}. They come from a parallel branch; apply them with --allow-out-of-order (or the app's \"Apply out of order\"), or give them newer versions.", if versions.len() == 1 { "a migration is" } else { "migrations are" }, versions.join(", "))]
     OutOfOrder { versions: Vec<String> },
     #[error("applied {} changed on disk since: {}. Restore the file, or accept the edit with `strata repair <version>`.", if versions.len() == 1 { "migration" } else { "migrations" }, versions.join(", "))]
@@ -218,13 +220,23 @@ pub fn plan<V: Ord + Clone + std::fmt::Debug>(
         )
     }) {
         let a = r.applied.expect("partial rows are in the history");
-        let detail = format!(
-            "{} of {} statements committed",
-            a.statements_committed, a.statements_total
-        );
-        return Err(PlanError::Partial {
-            version: r.raw.clone(),
-            detail,
+        let version = r.raw.clone();
+        return Err(if r.state == MigrationState::PartialRollback {
+            PlanError::PartialRollback {
+                version,
+                detail: format!(
+                    "{} of {} down statements committed",
+                    a.statements_committed, a.statements_total
+                ),
+            }
+        } else {
+            PlanError::Partial {
+                version,
+                detail: format!(
+                    "{} of {} statements committed",
+                    a.statements_committed, a.statements_total
+                ),
+            }
         });
     }
     let known = |v: &V| rows.iter().any(|r| &r.version == v);

@@ -450,3 +450,14 @@ fn rollbacks_and_redo_leave_repeatables_applied_with_a_note() {
         PlanError::NothingToRedo
     );
 }
+
+#[test]
+fn a_partial_rollback_is_refused_as_a_rollback_not_an_apply() {
+    let hist = [applied(1, "s", AppliedState::PartialRollback, true)];
+    let err = steps(&[local(1, "s")], &hist, Target::Latest, false).unwrap_err();
+    assert!(matches!(err, PlanError::PartialRollback { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("partly rolled back"), "{text}");
+    assert!(text.contains("down statements committed"), "{text}");
+    assert!(!text.contains("partially applied"), "{text}");
+}

@@ -328,6 +328,9 @@ pub struct RunFailure {
     pub committed: Vec<u32>,
     /// Migrations of this run that had finished before it.
     pub completed: Vec<String>,
+    /// Set when the connection was lost rather than a statement failing: what is known of
+    /// the migration's state and what to do, in words (`message` is then the driver's).
+    pub connection_lost: Option<String>,
 }
 
 /// The end of a run: its report, or why it stopped.

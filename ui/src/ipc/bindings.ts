@@ -709,6 +709,11 @@ export type RunFailure = {
 	committed: number[],
 	/**  Migrations of this run that had finished before it. */
 	completed: string[],
+	/**
+	 *  Set when the connection was lost rather than a statement failing: what is known of
+	 *  the migration's state and what to do, in words (`message` is then the driver's).
+	 */
+	connectionLost: string | null,
 };
 
 /**  The end of a run: its report, or why it stopped. */

@@ -7,8 +7,8 @@ import {
   eventKindLabel,
   formatDuration,
   formatLatency,
-  formatLocalTime,
   formatUtc,
+  utcClock,
   outcomeLabel,
   relativeTime,
   relativeTo,
@@ -88,12 +88,8 @@ describe("times", () => {
     expect(formatUtc("2024-01-15T10:30:00.123Z")).toBe("2024-01-15 10:30:00 UTC");
     expect(formatUtc("2024-01-15T12:30:00+02:00")).toBe("2024-01-15 10:30:00 UTC");
     expect(formatUtc("yesterday")).toBe("yesterday");
-  });
-
-  it("writes the local time to the second", () => {
-    const local = new Date(2025, 0, 2, 3, 4, 5); // 2025-01-02 03:04:05 here
-    expect(formatLocalTime(local.toISOString())).toBe("2025-01-02 03:04:05");
-    expect(formatLocalTime("garbage")).toBe("garbage");
+    expect(utcClock("2024-01-15T12:30:00+02:00")).toBe("2024-01-15 10:30:00");
+    expect(utcClock("yesterday")).toBe("yesterday");
   });
 });
 

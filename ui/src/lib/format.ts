@@ -91,22 +91,17 @@ function parseTime(iso: string): number | null {
   return Number.isNaN(at) ? null : at;
 }
 
-/** "2024-01-15 10:30:00 UTC" (histories store UTC); the text as given when it is not a time. */
-export function formatUtc(iso: string): string {
+/** "2024-01-15 10:30:00" in UTC, for a column headed as UTC; the text as given when it is not a time. */
+export function utcClock(iso: string): string {
   const at = parseTime(iso);
   if (at === null) return iso;
-  return `${new Date(at).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+  return new Date(at).toISOString().slice(0, 19).replace("T", " ");
 }
 
-const pad2 = (n: number) => String(n).padStart(2, "0");
-
-/** "2025-01-01 10:00:03" in the local time zone; the text as given when it is not a time. */
-export function formatLocalTime(iso: string): string {
-  const at = parseTime(iso);
-  if (at === null) return iso;
-  const d = new Date(at);
-  const date = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
-  return `${date} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+/** "2024-01-15 10:30:00 UTC" (histories store UTC); the text as given when it is not a time. */
+export function formatUtc(iso: string): string {
+  const clock = utcClock(iso);
+  return clock === iso ? iso : `${clock} UTC`;
 }
 
 /**

@@ -82,6 +82,9 @@ describe("HistoryScreen", () => {
     expect(rows[0]).toHaveTextContent("20240102093000 add_orders");
     expect(rows[0]).toHaveTextContent("failed");
     expect(rows[0]).toHaveTextContent('relation "orders" is used by a view');
+    // In UTC, as the timeline's log gives it, whatever the machine's time zone.
+    expect(screen.getByRole("columnheader", { name: "Time (UTC)" })).toBeInTheDocument();
+    expect(rows[0]).toHaveTextContent("2025-03-02 10:00:00");
     expect(rows[1]).toHaveTextContent("ok");
     expect(rows[2]).toHaveTextContent("create_users");
     expect(screen.getByTestId("history-failure")).toHaveTextContent("The log of shop staging could not be read");

@@ -8,7 +8,7 @@ import { useRef, type KeyboardEvent } from "react";
 import { OutcomeBadge } from "../../components/OutcomeBadge";
 import { TierBadge } from "../../components/TierBadge";
 import type { TargetEvent } from "../../ipc/client";
-import { eventKindLabel, formatDuration, formatLocalTime } from "../../lib/format";
+import { eventKindLabel, formatDuration, utcClock } from "../../lib/format";
 
 const ROW_HEIGHT = 38;
 
@@ -48,7 +48,7 @@ export function HistoryTable({
     <div className="htable" role="table" aria-label="Event log" aria-rowcount={events.length + 1}>
       <div role="rowgroup" className="htable__head">
         <div role="row" className="htable__row htable__row--head" aria-rowindex={1}>
-          <span role="columnheader">Time</span>
+          <span role="columnheader">Time (UTC)</span>
           <span role="columnheader">Target</span>
           <span role="columnheader">Kind</span>
           <span role="columnheader">Migration</span>
@@ -85,7 +85,7 @@ export function HistoryTable({
                 onClick={() => onSelect(item.index)}
               >
                 <span role="cell" className="htable__mono" title={e.at}>
-                  {formatLocalTime(e.at)}
+                  {utcClock(e.at)}
                 </span>
                 <span role="cell" className="htable__target" title={row.targetLabel}>
                   <TierBadge tier={row.tier} />

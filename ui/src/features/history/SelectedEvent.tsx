@@ -2,7 +2,7 @@
 import { OutcomeBadge } from "../../components/OutcomeBadge";
 import { TierBadge } from "../../components/TierBadge";
 import type { TargetEvent } from "../../ipc/client";
-import { eventKindLabel, formatDuration, formatLocalTime } from "../../lib/format";
+import { eventKindLabel, formatDuration, formatUtc } from "../../lib/format";
 
 export function SelectedEvent({ row }: { row: TargetEvent }) {
   const e = row.event;
@@ -16,7 +16,7 @@ export function SelectedEvent({ row }: { row: TargetEvent }) {
       <dl className="facts history-selected__facts">
         <div>
           <dt>When</dt>
-          <dd title={e.at}>{formatLocalTime(e.at)}</dd>
+          <dd title={e.at}>{formatUtc(e.at)}</dd>
         </div>
         <div>
           <dt>Took</dt>

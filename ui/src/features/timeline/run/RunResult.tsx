@@ -69,6 +69,9 @@ export function RunSummary({
 }
 
 function whatWasKept(failure: RunFailure): string {
+  if (failure.connectionLost !== null) {
+    return failure.connectionLost;
+  }
   if (failure.rolledBack) {
     return "Rolled back: nothing of it was kept. The database and its history are as before it.";
   }
@@ -91,22 +94,33 @@ export function FailureAccount({
   progress: RunProgress;
 }) {
   const verb = failure.direction === "up" ? "applying" : "rolling back";
+  const lost = failure.connectionLost !== null;
   return (
     <div className="notice notice--danger run-failure" role="alert" data-testid="run-failure">
       <p className="notice__title">
-        <Icon name="failed" size={15} /> {failure.version} {failure.name} failed while {verb}
+        <Icon name="failed" size={15} /> {failure.version} {failure.name}{" "}
+        {lost ? `lost its connection while ${verb}` : `failed while ${verb}`}
       </p>
-      <p>
-        Statement {failure.index} of {failure.total}, at{" "}
-        <code className="run-failure__where">
-          {failure.file}:{failure.line}:{failure.column}
-        </code>
-      </p>
-      <pre className="run-statement" data-testid="run-failure-statement">
-        {failure.statement}
-      </pre>
+      {failure.index > 0 ? (
+        <p>
+          Statement {failure.index} of {failure.total}, at{" "}
+          <code className="run-failure__where">
+            {failure.file}:{failure.line}
+            {failure.column > 0 && `:${failure.column}`}
+          </code>
+        </p>
+      ) : (
+        <p>
+          While committing, in <code className="run-failure__where">{failure.file}</code>
+        </p>
+      )}
+      {failure.statement !== "" && (
+        <pre className="run-statement" data-testid="run-failure-statement">
+          {failure.statement}
+        </pre>
+      )}
       <p className="run-failure__message">
-        <span className="run-failure__label">The server said:</span>{" "}
+        <span className="run-failure__label">{lost ? "The driver said:" : "The server said:"}</span>{" "}
         <span data-testid="run-failure-message">{failure.message}</span>
       </p>
       <p data-testid="run-failure-kept">{whatWasKept(failure)}</p>
@@ -145,5 +159,9 @@ export function CancelledAccount({
 
 /** Whether the failure left a partially applied migration to resolve. */
 export function needsResolve(failure: RunFailure): boolean {
+  if (failure.connectionLost !== null) {
+    // Only what the journal recorded as committed is known to need settling.
+    return failure.committed.length > 0;
+  }
   return !failure.rolledBack;
 }

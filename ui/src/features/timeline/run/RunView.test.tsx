@@ -198,6 +198,35 @@ describe("RunView while running and after", () => {
     expect(screen.queryByTestId("run-resolve")).not.toBeInTheDocument();
   });
 
+  it("tells a lost connection from a failed statement and says what is known", async () => {
+    const run = controlledRun();
+    const { user } = renderView();
+    await user.click(await screen.findByTestId("run-start"));
+    const known = "The connection went while the server committed: it committed whole or not at all.";
+    await run.finish({
+      outcome: "failed",
+      failure: failure({
+        index: 0,
+        total: 0,
+        line: 0,
+        column: 0,
+        statement: "",
+        message: "connection reset by peer",
+        rolledBack: false,
+        connectionLost: known,
+      }),
+      error: { code: "database", message: "the connection to … was lost", fields: [] },
+    });
+    const account = await screen.findByTestId("run-failure");
+    expect(account).toHaveTextContent("add_orders lost its connection while applying");
+    expect(account).toHaveTextContent("While committing, in /home/dev/shop/migrations/20240102093000_add_orders.up.sql");
+    expect(account).toHaveTextContent("The driver said: connection reset by peer");
+    expect(screen.getByTestId("run-failure-kept")).toHaveTextContent(known);
+    expect(screen.queryByTestId("run-failure-statement")).not.toBeInTheDocument();
+    // Nothing the journal recorded as committed: nothing to resolve from here.
+    expect(screen.queryByTestId("run-resolve")).not.toBeInTheDocument();
+  });
+
   it("cancels: shows Cancelling… until the outcome arrives, then what completed", async () => {
     cancelRun.mockResolvedValue(true);
     const run = controlledRun();

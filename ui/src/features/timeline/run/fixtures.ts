@@ -83,6 +83,7 @@ export function failure(overrides: Partial<RunFailure> = {}): RunFailure {
     rolledBack: true,
     committed: [],
     completed: ["20240101090000"],
+    connectionLost: null,
     ...overrides,
   };
 }
