@@ -17,7 +17,7 @@ export STRATA_TEST_MYSQL_TLS_URL ?= mysql://root@localhost:3307/
 run: app
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 	  echo "error: no display to open the window on. Run it from a desktop session, or headless: xvfb-run -a dbus-run-session make run" >&2; exit 1; fi
-	./target/debug/strata-desktop
+	$${CARGO_TARGET_DIR:-target}/debug/strata-desktop
 
 ## The app with the UI hot-reloading from Vite (the Tauri CLI reads ../tauri.conf.json via src-tauri/).
 dev: deps
@@ -75,7 +75,7 @@ e2e: app
 ## at 30 fps or more), judged on the release build. Run it on a quiet machine; not part of `test`.
 perf-timeline: ui services
 	cargo build --release -p strata-desktop $(CARGO_FEATURES)
-	STRATA_E2E_APP=target/release/strata-desktop STRATA_PERF_ASSERT=1 timeout 600 \
+	STRATA_E2E_APP=$${CARGO_TARGET_DIR:-target}/release/strata-desktop STRATA_PERF_ASSERT=1 timeout 600 \
 	  cargo test -p strata-system-tests --features e2e --test e2e_timeline -- --nocapture five_thousand
 
 ## The Connections screen end to end with a real keychain (run on its own: see the closing

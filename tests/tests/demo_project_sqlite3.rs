@@ -310,7 +310,8 @@ fn final_schema_has_the_tables_indexes_and_enforced_constraints() {
         "SELECT group_concat(type || ' ' || name, ', ') FROM (SELECT type, name \
          FROM sqlite_schema WHERE type <> 'index' ORDER BY type, name)",
     );
-    let expected = "table audit_log, table categories, table order_items, table orders, \
+    let expected =
+        "table app_settings, table audit_log, table categories, table order_items, table orders, \
         table permissions, table products, table role_permissions, table roles, \
         table user_roles, table users, trigger trg_orders_status_audit, view order_summaries";
     assert_eq!(

@@ -730,12 +730,21 @@ async fn failure_at_each_statement(kind: DatabaseKind) {
                 .await
                 .err()
                 .unwrap_or_else(|| panic!("{what}: the next up ran"));
-            let EngineError::Plan(PlanError::Partial { version, detail }) = &next else {
-                panic!("{what}: the next run should refuse a partial migration: {next}")
+            // A failed apply leaves a partial migration, a failed rollback a partial rollback,
+            // and the refusal says which.
+            let (version, detail, statements) = match (&next, direction) {
+                (EngineError::Plan(PlanError::Partial { version, detail }), Direction::Up) => {
+                    (version, detail, "statements")
+                }
+                (
+                    EngineError::Plan(PlanError::PartialRollback { version, detail }),
+                    Direction::Down,
+                ) => (version, detail, "down statements"),
+                _ => panic!("{what}: the next run should refuse a partial migration: {next}"),
             };
             assert_eq!(
                 (version.as_str(), detail.as_str()),
-                ("2", format!("{c} of 4 statements committed").as_str()),
+                ("2", format!("{c} of 4 {statements} committed").as_str()),
                 "{what}: {next}"
             );
         }

@@ -12,6 +12,8 @@ use strata_project::Project;
 
 mod admin;
 mod db;
+mod schema;
+mod seed;
 
 #[derive(Parser)]
 #[command(
@@ -105,6 +107,18 @@ enum Command {
     Adopt {
         #[command(flatten)]
         db: db::DbArgs,
+    },
+    /// Seed datasets: list them, preview their rows, or apply them to a database.
+    Seed {
+        #[command(subcommand)]
+        action: seed::SeedCommand,
+    },
+    /// Inspect schemas: show, preview, drift, compare, generate, test-rollback. Exit code 6:
+    /// drift found, the databases differ, or a rollback did not restore the schema.
+    #[command(after_help = schema::EXIT_CODES)]
+    Schema {
+        #[command(subcommand)]
+        action: schema::SchemaCommand,
     },
     /// Connect to a database and print its engine, server version and connect time.
     Ping {
@@ -266,6 +280,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Validate => admin::validate(&cli.project, cli.json)?,
         Command::Adopt { db } => admin::adopt(&migrations(&cli.project)?, &db, cli.json)?,
+        Command::Seed { action } => seed::run(&cli.project, action, cli.json)?,
+        Command::Schema { action } => schema::run(&cli.project, action, cli.json)?,
         Command::Ping { url, timeout } => {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

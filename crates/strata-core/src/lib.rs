@@ -12,6 +12,8 @@ pub mod executor;
 pub mod history;
 pub mod lock;
 pub mod plan;
+pub mod schema;
+pub mod seed;
 pub mod source;
 pub mod split;
 

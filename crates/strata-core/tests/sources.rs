@@ -472,7 +472,7 @@ fn the_demo_project() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
     let set = read_dir(&dir, None).unwrap();
     assert_eq!(set.layout, Layout::Strata);
-    assert_eq!(set.migrations.len(), 14);
+    assert_eq!(set.migrations.len(), 15);
     assert_eq!(set.migrations[0].name, "create_users");
     assert_eq!(notes(&set), Vec::<String>::new());
     for m in &set.migrations {

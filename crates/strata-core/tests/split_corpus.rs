@@ -80,6 +80,8 @@ const DEMO: &[(&str, usize)] = &[
     ("20240415090000_add_soft_delete_to_products.up.sql", 2),
     ("20240502110000_create_order_summaries_view.down.sql", 1),
     ("20240502110000_create_order_summaries_view.up.sql", 1),
+    ("20240610090000_create_app_settings.down.sql", 1),
+    ("20240610090000_create_app_settings.up.sql", 1),
 ];
 
 #[test]
