@@ -277,6 +277,9 @@ pub(crate) struct Loaded {
     part: Part,
     directives: Directives,
     notes: Vec<SourceNote>,
+    /// [`sha256_normalized`] of `part.sql`, computed where the part is read (by the thread
+    /// that read it, when a folder is read by several).
+    checksum: String,
 }
 
 impl Loaded {
@@ -289,6 +292,7 @@ impl Loaded {
 
     pub(crate) fn new(path: &Path, sql: String, first_line: u32, directives: Directives) -> Self {
         Self {
+            checksum: sha256_normalized(&sql),
             part: Part {
                 path: path.to_owned(),
                 sql,
@@ -418,8 +422,8 @@ impl Draft {
             author: up.directives.author,
             requires: up.directives.requires.into_iter().map(|(v, _)| v).collect(),
             no_transaction: up.part.no_transaction,
-            checksum: sha256_normalized(&up.part.sql),
-            down_checksum: down.as_ref().map(|d| sha256_normalized(&d.part.sql)),
+            checksum: up.checksum,
+            down_checksum: down.as_ref().map(|d| d.checksum.clone()),
             notes,
             up: up.part,
             down: down.map(|d| d.part),

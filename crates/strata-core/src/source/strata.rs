@@ -34,8 +34,8 @@ pub(super) fn read_pairs(dir: &Path, layout: Layout) -> Result<Vec<Draft>, Sourc
         pairs.add(version, &name, side, entry.path)?;
     }
     let slots: Vec<Slot> = pairs.into_slots().collect();
-    // Thousands of small files are mostly system calls: read by two threads when there are
-    // many. Errors come out in file order, as when read one by one.
+    // Errors come out in file order, as when read one by one; each part's checksum is
+    // computed by the thread that read it.
     let read = |slot: &Slot| -> Result<(Loaded, Option<Loaded>), SourceError> {
         let stem = format!("{}_{}", slot.version, slot.name);
         let Some(up_path) = &slot.up else {
@@ -47,18 +47,7 @@ pub(super) fn read_pairs(dir: &Path, layout: Layout) -> Result<Vec<Draft>, Sourc
         let down = slot.down.as_deref().map(Loaded::file).transpose()?;
         Ok((up, down))
     };
-    let half = slots.len() / 2;
-    let loaded: Vec<_> = if half < 500 {
-        slots.iter().map(read).collect()
-    } else {
-        let (first, second) = slots.split_at(half);
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| second.iter().map(read).collect::<Vec<_>>());
-            let mut all: Vec<_> = first.iter().map(read).collect();
-            all.extend(other.join().expect("reading files does not panic"));
-            all
-        })
-    };
+    let loaded = files::map_parallel(&slots, read);
     let mut drafts = Vec::with_capacity(slots.len());
     for (slot, parts) in slots.into_iter().zip(loaded) {
         let (up, down) = parts?;

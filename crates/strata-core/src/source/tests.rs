@@ -258,3 +258,54 @@ fn detection_in_short() {
         assert_eq!(Layout::detect(dir.path()).unwrap(), want, "{files:?}");
     }
 }
+
+/// A folder big enough to be read by several threads (on a machine with more than one core)
+/// reads as one read file by file would: numeric order, each part with its own text and
+/// checksum, and of two unreadable files the first in apply order is the one named.
+#[test]
+fn a_large_folder_reads_in_order_with_the_first_error() {
+    let files: Vec<(String, String)> = (1..=1200)
+        .flat_map(|i| {
+            [
+                (
+                    format!("{i}_m{i}.up.sql"),
+                    format!("create table t{i} (id int);\n"),
+                ),
+                (format!("{i}_m{i}.down.sql"), format!("drop table t{i};\n")),
+            ]
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let dir = folder(&refs);
+    let set = read_dir(dir.path(), Some(Layout::Strata)).unwrap();
+    assert_eq!(set.migrations.len(), 1200);
+    for (i, m) in (1..=1200).zip(&set.migrations) {
+        let up = format!("create table t{i} (id int);\n");
+        assert_eq!(
+            (m.version.as_str(), m.name.as_str()),
+            (i.to_string().as_str(), format!("m{i}").as_str())
+        );
+        assert_eq!(
+            (m.up.sql.as_str(), m.checksum.as_str()),
+            (up.as_str(), sha256_normalized(&up).as_str())
+        );
+        let down = m.down.as_ref().expect("every migration has a down part");
+        assert_eq!(down.sql, format!("drop table t{i};\n"));
+        assert_eq!(
+            m.down_checksum.as_deref(),
+            Some(sha256_normalized(&down.sql).as_str())
+        );
+    }
+    for bad in ["1100_m1100.down.sql", "400_m400.up.sql"] {
+        std::fs::write(dir.path().join(bad), b"select '\xE9';\n").unwrap();
+    }
+    match read_dir(dir.path(), Some(Layout::Strata)) {
+        Err(SourceError::InvalidUtf8 { path, .. }) => {
+            assert_eq!(path, dir.path().join("400_m400.up.sql"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
