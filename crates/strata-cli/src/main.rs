@@ -154,8 +154,9 @@ fn main() -> ExitCode {
 /// Exit codes pipelines can branch on (also in the README): 0 done, 1 error (bad input,
 /// connection, I/O), 2 wrong arguments (from clap), 3 the plan was refused (out of order,
 /// modified, partial, irreversible), 4 another run held the lock too long, 5 a migration's
-/// SQL failed (the message says what committed), 130 the run was cancelled with Ctrl-C (the
-/// message says what it left).
+/// SQL failed (the message says what committed), 6 `schema drift`, `compare` or
+/// `test-rollback` found differences, 130 the run was cancelled with Ctrl-C (the message says
+/// what it left).
 fn exit_code(e: &anyhow::Error) -> u8 {
     use strata_core::engine::EngineError;
     use strata_core::executor::RunError;
