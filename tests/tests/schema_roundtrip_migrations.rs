@@ -1,9 +1,9 @@
 //! "Test rollback" against the real servers: up, down, up of each migration in a scratch
 //! database, through the engine's own run. A project whose down parts undo their up parts
-//! reports clean on every engine (the demo SQLite and PostgreSQL projects too); one whose down
-//! part forgets to drop an index reports that index under that migration, for the whole folder
-//! and for the one version; an up part that fails names its file and line; the target database
-//! itself is never touched.
+//! reports clean on every engine (the demo SQLite, PostgreSQL and MariaDB projects too); one
+//! whose down part forgets to drop an index reports that index under that migration, for the
+//! whole folder and for the one version; an up part that fails names its file and line; the
+//! target database itself is never touched.
 
 use std::path::PathBuf;
 
@@ -156,6 +156,19 @@ async fn the_demo_postgres_project_round_trips_clean() {
     let dir = repo_root().join("tests/fixtures/projects/demo-postgres/migrations");
     let set = read_dir(&dir, None).unwrap();
     let target = TestTarget::create(DatabaseKind::Postgres).await;
+    let report = test_rollback(target.url(), &set, None).await.unwrap();
+    assert!(report.is_clean(), "{}", describe(&report));
+    assert_eq!(
+        report.steps.len(),
+        set.migrations.iter().filter(|m| m.is_reversible()).count()
+    );
+}
+
+#[tokio::test]
+async fn the_demo_mariadb_project_round_trips_clean() {
+    let dir = repo_root().join("tests/fixtures/projects/demo-mysql/migrations");
+    let set = read_dir(&dir, None).unwrap();
+    let target = TestTarget::create(DatabaseKind::Mysql).await;
     let report = test_rollback(target.url(), &set, None).await.unwrap();
     assert!(report.is_clean(), "{}", describe(&report));
     assert_eq!(
