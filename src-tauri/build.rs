@@ -32,6 +32,10 @@ fn main() {
         "history_log",
         "export_history",
         "new_migration",
+        "schema_of",
+        "migration_effect",
+        "compare_targets",
+        "write_generated_migration",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -8,6 +8,7 @@ mod error;
 pub mod history;
 mod pools;
 pub mod runs;
+pub mod schema;
 mod state;
 pub mod targets;
 pub mod timeline;
@@ -53,6 +54,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::timeline::history_log,
             commands::timeline::export_history,
             commands::timeline::new_migration,
+            commands::schema::schema_of,
+            commands::schema::migration_effect,
+            commands::schema::compare_targets,
+            commands::schema::write_generated_migration,
         ])
 }
 

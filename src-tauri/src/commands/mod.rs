@@ -9,6 +9,7 @@ use strata_project::{paths, EnvironmentTier, Project};
 use tauri::State;
 
 pub mod connections;
+pub mod schema;
 pub mod timeline;
 
 use crate::error::IpcError;

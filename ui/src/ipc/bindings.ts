@@ -91,6 +91,20 @@ export const commands = {
 	 *  `strata new`).
 	 */
 	newMigration: (project: string, name: string) => typedError<NewMigration, IpcError>(__TAURI_INVOKE("new_migration", { project, name })),
+	/**  The live schema of `target` and its DDL. */
+	schemaOf: (project: string, target: string) => typedError<TargetSchema, IpcError>(__TAURI_INVOKE("schema_of", { project, target })),
+	/**
+	 *  What the pending migrations of `target` would change, up to and including `version` when
+	 *  given; nothing is left behind in the target.
+	 */
+	migrationEffect: (project: string, target: string, version: string | null) => typedError<MigrationEffect, IpcError>(__TAURI_INVOKE("migration_effect", { project, target, version })),
+	/**  Target `a` against target `b`: the diff and the SQL that makes B like A. */
+	compareTargets: (project: string, a: string, b: string) => typedError<TargetComparison, IpcError>(__TAURI_INVOKE("compare_targets", { project, a, b })),
+	/**
+	 *  Create a migration pair named `name` (as `new_migration`) holding `up` and `down`: both
+	 *  files are written, or neither exists.
+	 */
+	writeGeneratedMigration: (project: string, name: string, up: string, down: string) => typedError<NewMigration, IpcError>(__TAURI_INVOKE("write_generated_migration", { project, name, up, down })),
 };
 
 /* Types */
@@ -129,6 +143,18 @@ export type AppliedState =
  */
 "partial_rollback";
 
+export type Attribute = "dataType" | "nullable" | "default" | "generated" | "identity" | "collation" | "comment" | "columnOrder" | "constraintName" | "columns" | "parts" | "unique" | "method" | "predicate" | "referencedTable" | "referencedColumns" | "onDelete" | "onUpdate" | "expression" | "definition" | "materialized" | "values" | "start" | "increment" | "minValue" | "maxValue" | "cycle" | "routineKind";
+
+/**
+ *  One attribute of an object or part whose value differs, shown as text. `None` is "none"
+ *  (no default, no comment, …).
+ */
+export type AttributeDiff = {
+	attribute: Attribute,
+	from: string | null,
+	to: string | null,
+};
+
 export type BaselineReport = {
 	target: string,
 	version: string,
@@ -138,6 +164,15 @@ export type BaselineReport = {
 	alreadyApplied: number,
 	runId: string,
 };
+
+/**  How an entry of the diff changes from A to B. */
+export type Change = 
+/**  Only in B. */
+"added" | 
+/**  Only in A. */
+"removed" | 
+/**  In both, with differences (listed below the entry). */
+"changed";
 
 /**  Something to know before running a migration. */
 export type Check = {
@@ -243,6 +278,13 @@ export type Diagnosis = {
 	/**  Median round trip of the latency step, in milliseconds. */
 	latencyMs: number | null,
 	totalMs: number | null,
+};
+
+/**  Entries of a diff by change; namespaces, objects and parts are counted. */
+export type DiffCounts = {
+	added: number,
+	removed: number,
+	changed: number,
 };
 
 /**  Which way a step goes. */
@@ -455,6 +497,25 @@ export type MigrationDetail = {
 	failures: TargetFailure[],
 };
 
+/**  What a target's pending migrations (up to `version`, when given) would change. */
+export type MigrationEffect = {
+	target: string,
+	targetLabel: string,
+	/**  The version the preview was cut at, when one was asked for. */
+	version: string | null,
+	/**
+	 *  The migrations previewed, in the order they ran. With a version, those before it ran
+	 *  first, and `before` is the schema they leave: the diff is that version's own effect.
+	 */
+	pending: string[],
+	method: PreviewMethod,
+	before: SchemaView,
+	after: SchemaView,
+	/**  From before to after. */
+	diff: SchemaDiff,
+	counts: DiffCounts,
+};
+
 /**
  *  Whether a migration is applied once (versioned) or again whenever its checksum changes
  *  (a Flyway repeatable, `R__…`, applied after all versioned migrations).
@@ -486,6 +547,19 @@ export type MigrationState =
 /**  Its rollback failed after some down statements committed. */
 "partialRollback";
 
+export type NamespaceDiff = {
+	/**  The name in B (in A when removed). */
+	name: string,
+	/**
+	 *  The name in A when it differs: on MySQL/MariaDB and SQLite the one namespace of each
+	 *  side is the connected database, compared whatever it is called.
+	 */
+	nameInA: string | null,
+	change: Change,
+	/**  Objects that are added, removed or changed, by kind and then name. */
+	objects: ObjectDiff[],
+};
+
 /**  A new migration pair. */
 export type NewMigration = {
 	version: string,
@@ -493,6 +567,25 @@ export type NewMigration = {
 	upPath: string,
 	downPath: string | null,
 };
+
+/**  A table, view, sequence, enum type or routine. */
+export type ObjectDiff = {
+	kind: ObjectKind,
+	/**  The name in B (in A when removed). */
+	name: string,
+	/**  The name in A, when a rename hint matched this object. */
+	renamedFrom: string | null,
+	change: Change,
+	/**  The object's own attributes that changed (comment, definition, values, …). */
+	attributes: AttributeDiff[],
+	/**
+	 *  Its parts (columns, keys, indexes, …) that are added, removed or changed. An added or
+	 *  removed table lists all its parts as added or removed.
+	 */
+	parts: PartDiff[],
+};
+
+export type ObjectKind = "enum" | "sequence" | "table" | "view" | "routine";
 
 export type Outcome = "ok" | 
 /**  It worked, but something deserves attention (e.g. `prefer` fell back to plaintext). */
@@ -523,6 +616,20 @@ export type PartDetail = {
 	noTransaction: boolean,
 };
 
+/**  A column, key, index, constraint or trigger of a table. */
+export type PartDiff = {
+	kind: PartKind,
+	/**  The name in B (in A when removed); a primary key without a name is `PRIMARY KEY`. */
+	name: string,
+	/**  The name in A, when a rename hint matched this column. */
+	renamedFrom: string | null,
+	change: Change,
+	/**  For `Changed`: the attributes that differ. */
+	attributes: AttributeDiff[],
+};
+
+export type PartKind = "column" | "primaryKey" | "unique" | "index" | "foreignKey" | "check" | "trigger";
+
 /**  What the form sends about the password when a connection is saved. */
 export type PasswordInput = 
 /**  Leave the stored password as it is (an edit that does not touch it). */
@@ -552,6 +659,12 @@ export type PlannedRun = {
 	/**  Why it runs outside a transaction, risks, and other things to know before running. */
 	notes: string[],
 };
+
+export type PreviewMethod = 
+/**  Run in a transaction on the target and rolled back. */
+{ kind: "transactional" } | 
+/**  Replayed into a scratch database that was then dropped; `reason` says why. */
+{ kind: "scratch"; reason: string };
 
 /**  A failure (or warning) in plain language. */
 export type Problem = {
@@ -759,6 +872,52 @@ export type RunRequest = {
 	confirmation: string | null,
 };
 
+/**  One attribute of an object or part, as text (`type`: `integer`). */
+export type SchemaAttribute = {
+	label: string,
+	value: string,
+};
+
+/**  What takes schema A to schema B, as a tree: namespaces, objects, parts, attributes. */
+export type SchemaDiff = {
+	kind: DatabaseKind,
+	/**  Namespaces that are added, removed, or hold a change, by name. */
+	namespaces: NamespaceDiff[],
+};
+
+export type SchemaNamespace = {
+	name: string,
+	/**  By kind (enum types, sequences, tables, views, routines), then name. */
+	objects: SchemaObject[],
+};
+
+/**  A table, view, sequence, enum type or routine, with the DDL that creates it. */
+export type SchemaObject = {
+	kind: ObjectKind,
+	name: string,
+	attributes: SchemaAttribute[],
+	parts: SchemaPart[],
+	/**  The statements that create this object alone, in the database's dialect. */
+	ddl: string,
+};
+
+/**  A column, key, index, constraint or trigger of a table. */
+export type SchemaPart = {
+	kind: PartKind,
+	name: string,
+	/**  One line that says what it is (`integer not null default 0`, `(email) unique`). */
+	summary: string,
+	attributes: SchemaAttribute[],
+};
+
+/**  A schema as the screen shows it: its object tree and the DDL of the whole of it. */
+export type SchemaView = {
+	engine: DatabaseKind,
+	namespaces: SchemaNamespace[],
+	tableCount: number,
+	ddl: string,
+};
+
 /**
  *  A secret string (a database password). `Debug` and `Display` print [`REDACTED`]; the
  *  value is zeroed when the `Secret` is dropped.
@@ -821,6 +980,22 @@ export type StoredSql = {
 	downMatchesFile: boolean,
 };
 
+/**  Target A against target B: what makes B like A. */
+export type TargetComparison = {
+	a: string,
+	aLabel: string,
+	b: string,
+	bLabel: string,
+	aDdl: string,
+	bDdl: string,
+	/**  From B to A: what the generated migration changes in B. */
+	diff: SchemaDiff,
+	counts: DiffCounts,
+	/**  The statements that make B like A, and those that undo them. */
+	up: string,
+	down: string,
+};
+
 /**  An event of a target's log. */
 export type TargetEvent = {
 	target: string,
@@ -842,6 +1017,14 @@ export type TargetProtection = {
 	readOnly: boolean,
 	/**  Writes need the database name typed: this is what must be typed (`None` when not). */
 	confirmName: string | null,
+};
+
+/**  The live schema of one target. */
+export type TargetSchema = {
+	target: string,
+	targetLabel: string,
+	schema: SchemaView,
+	readMs: number | null,
 };
 
 export type Timeline = {

@@ -34,6 +34,9 @@ import {
   type HistoryLog,
   type ExportFormat,
   type NewMigration,
+  type TargetSchema,
+  type MigrationEffect,
+  type TargetComparison,
 } from "./bindings";
 import { messageChannel } from "../platform/channel";
 
@@ -85,6 +88,12 @@ export type {
   HistoryLog,
   ExportFormat,
   NewMigration,
+  TargetSchema,
+  MigrationEffect,
+  TargetComparison,
+  SchemaView,
+  SchemaObject,
+  SchemaDiff,
   Event,
   EventKind,
   EventOutcome,
@@ -278,6 +287,18 @@ export const ipc = {
     call(async () => unwrap(await commands.exportHistory(project, filter, format, path))),
   newMigration: (project: string, name: string): Promise<NewMigration> =>
     call(async () => unwrap(await commands.newMigration(project, name))),
+  /** The live schema of one target and its DDL. */
+  schemaOf: (project: string, target: string): Promise<TargetSchema> =>
+    call(async () => unwrap(await commands.schemaOf(project, target))),
+  /** What a target's pending migrations (up to `version`) would change; nothing is kept. */
+  migrationEffect: (project: string, target: string, version: string | null): Promise<MigrationEffect> =>
+    call(async () => unwrap(await commands.migrationEffect(project, target, version))),
+  /** Target A against target B: the diff and the SQL that makes B like A. */
+  compareTargets: (project: string, a: string, b: string): Promise<TargetComparison> =>
+    call(async () => unwrap(await commands.compareTargets(project, a, b))),
+  /** A new migration pair holding `up` and `down`: both files or neither. */
+  writeGeneratedMigration: (project: string, name: string, up: string, down: string): Promise<NewMigration> =>
+    call(async () => unwrap(await commands.writeGeneratedMigration(project, name, up, down))),
 };
 
 const CODE_EXPLANATIONS: Record<IpcErrorCode, string> = {

@@ -12,6 +12,11 @@ export const queryKeys = {
   timeline: (project: string) => ["timeline", project] as const,
   detail: (project: string, version: string) => ["timeline", project, "detail", version] as const,
   history: (project: string, filter: HistoryFilter) => ["timeline", project, "history", filter] as const,
+  /** A target's live schema; under the timeline's key, so runs refresh it. */
+  schema: (project: string, target: string) => ["timeline", project, "schema", target] as const,
+  effect: (project: string, target: string, version: string | null) =>
+    ["timeline", project, "effect", target, version] as const,
+  compare: (project: string, a: string, b: string) => ["timeline", project, "compare", a, b] as const,
 };
 
 export function useAppInfo() {
@@ -62,5 +67,29 @@ export function useHistoryLog(project: string | null, filter: HistoryFilter) {
     queryKey: queryKeys.history(project ?? "", filter),
     queryFn: () => ipc.historyLog(project ?? "", filter),
     enabled: project !== null,
+  });
+}
+
+export function useTargetSchema(project: string | null, target: string | null) {
+  return useQuery({
+    queryKey: queryKeys.schema(project ?? "", target ?? ""),
+    queryFn: () => ipc.schemaOf(project ?? "", target ?? ""),
+    enabled: project !== null && target !== null,
+  });
+}
+
+export function useMigrationEffect(project: string, target: string | null, version: string | null) {
+  return useQuery({
+    queryKey: queryKeys.effect(project, target ?? "", version),
+    queryFn: () => ipc.migrationEffect(project, target ?? "", version),
+    enabled: target !== null,
+  });
+}
+
+export function useComparison(project: string | null, a: string | null, b: string | null) {
+  return useQuery({
+    queryKey: queryKeys.compare(project ?? "", a ?? "", b ?? ""),
+    queryFn: () => ipc.compareTargets(project ?? "", a ?? "", b ?? ""),
+    enabled: project !== null && a !== null && b !== null && a !== b,
   });
 }

@@ -14,7 +14,7 @@ import type { TargetFailure } from "../../../ipc/client";
 import { defaultChangesTarget, type PartChange, type TargetChanges } from "./detail";
 
 // CodeMirror's merge view loads with the first diff shown, not with the app.
-const SqlDiff = lazy(() => import("./SqlDiff").then((m) => ({ default: m.SqlDiff })));
+const SqlDiff = lazy(() => import("../../../components/sql/SqlDiff").then((m) => ({ default: m.SqlDiff })));
 
 export function ChangesTab({
   changes,

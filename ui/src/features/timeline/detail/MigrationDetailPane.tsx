@@ -12,6 +12,7 @@ import { describeError, type MigrationDetail, type TimelineTarget } from "../../
 import { useMigrationDetail } from "../../../ipc/queries";
 import { ChangesTab } from "./ChangesTab";
 import { ChecksTab } from "./ChecksTab";
+import { DiffTab } from "./DiffTab";
 import { dialectOf, lineCountOf, targetChanges, type Part } from "./detail";
 import { LogTab } from "./LogTab";
 import type { EditorFocus } from "./SqlEditor";
@@ -19,12 +20,13 @@ import { SqlTab } from "./SqlTab";
 import "./detail.css";
 import "./panels.css";
 
-export type DetailTab = "sql" | "checks" | "changes" | "log";
+export type DetailTab = "sql" | "checks" | "changes" | "diff" | "log";
 
 const TABS: { id: DetailTab; label: string }[] = [
   { id: "sql", label: "SQL" },
   { id: "checks", label: "Checks" },
   { id: "changes", label: "Changes" },
+  { id: "diff", label: "Diff" },
   { id: "log", label: "Log" },
 ];
 
@@ -85,7 +87,7 @@ export function MigrationDetailPane({ project, version, targets, actions, onClos
       />
     );
   } else {
-    body = <DetailTabs key={version} detail={detail.data} targets={targets} tab={tab} onTab={setTab} />;
+    body = <DetailTabs key={version} project={project} detail={detail.data} targets={targets} tab={tab} onTab={setTab} />;
   }
 
   return (
@@ -116,11 +118,13 @@ export function MigrationDetailPane({ project, version, targets, actions, onClos
 }
 
 function DetailTabs({
+  project,
   detail,
   targets,
   tab,
   onTab,
 }: {
+  project: string;
   detail: MigrationDetail;
   targets: TimelineTarget[];
   tab: DetailTab;
@@ -139,6 +143,7 @@ function DetailTabs({
     sql: null,
     checks: detail.checks.length > 0 ? String(detail.checks.length) : null,
     changes: differing > 0 ? `${differing} differ` : null,
+    diff: null,
     log: detail.events.length > 0 ? String(detail.events.length) : null,
   };
 
@@ -193,6 +198,9 @@ function DetailTabs({
       break;
     case "changes":
       panel = <ChangesTab changes={changes} failures={detail.failures} dialect={dialect} />;
+      break;
+    case "diff":
+      panel = <DiffTab project={project} version={detail.version} targets={targets} />;
       break;
     case "log":
       panel = <LogTab events={detail.events} failures={detail.failures} />;

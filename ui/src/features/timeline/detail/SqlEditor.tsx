@@ -17,7 +17,7 @@ import { useEffect, useRef } from "react";
 import type { DatabaseKind } from "../../../ipc/bindings";
 import type { StatementSpan } from "../../../ipc/client";
 import { lineCountOf, markerText, statementMarkers, type StatementMarker } from "./detail";
-import { readOnlySql } from "./editorSetup";
+import { readOnlySql } from "../../../components/sql/editorSetup";
 
 /**
  * Lines to shade and scroll to, and the statement they belong to (when one was picked);

@@ -6,7 +6,7 @@
 import { MergeView } from "@codemirror/merge";
 import { lineNumbers } from "@codemirror/view";
 import { useEffect, useRef } from "react";
-import type { DatabaseKind } from "../../../ipc/bindings";
+import type { DatabaseKind } from "../../ipc/bindings";
 import { readOnlySql } from "./editorSetup";
 
 export function SqlDiff({

@@ -9,7 +9,7 @@ import { MySQL, PostgreSQL, SQLite, StandardSQL, type SQLDialect } from "@codemi
 import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
-import type { DatabaseKind } from "../../../ipc/bindings";
+import type { DatabaseKind } from "../../ipc/bindings";
 
 const DIALECTS: Record<DatabaseKind, SQLDialect> = {
   postgres: PostgreSQL,

@@ -1,0 +1,170 @@
+//! The Schema screen's commands: the live schema of one target, the effect of a target's
+//! pending migrations, the comparison of two targets, and writing a generated migration.
+//! Nothing here writes to a database: previews roll back or use a scratch database.
+
+use serde::Serialize;
+use specta::Type;
+use strata_core::schema::diff::{ObjectKind, PartKind, SchemaDiff};
+use strata_core::schema::preview::PreviewMethod;
+use strata_core::DatabaseKind;
+use tauri::State;
+
+use crate::commands::timeline::NewMigration;
+use crate::error::IpcError;
+use crate::state::AppState;
+
+/// One attribute of an object or part, as text (`type`: `integer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaAttribute {
+    pub label: String,
+    pub value: String,
+}
+
+/// A column, key, index, constraint or trigger of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaPart {
+    pub kind: PartKind,
+    pub name: String,
+    /// One line that says what it is (`integer not null default 0`, `(email) unique`).
+    pub summary: String,
+    pub attributes: Vec<SchemaAttribute>,
+}
+
+/// A table, view, sequence, enum type or routine, with the DDL that creates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaObject {
+    pub kind: ObjectKind,
+    pub name: String,
+    pub attributes: Vec<SchemaAttribute>,
+    pub parts: Vec<SchemaPart>,
+    /// The statements that create this object alone, in the database's dialect.
+    pub ddl: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaNamespace {
+    pub name: String,
+    /// By kind (enum types, sequences, tables, views, routines), then name.
+    pub objects: Vec<SchemaObject>,
+}
+
+/// A schema as the screen shows it: its object tree and the DDL of the whole of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaView {
+    pub engine: DatabaseKind,
+    pub namespaces: Vec<SchemaNamespace>,
+    pub table_count: u32,
+    pub ddl: String,
+}
+
+/// The live schema of one target.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetSchema {
+    pub target: String,
+    pub target_label: String,
+    pub schema: SchemaView,
+    pub read_ms: f64,
+}
+
+/// Entries of a diff by change; namespaces, objects and parts are counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffCounts {
+    pub added: u32,
+    pub removed: u32,
+    pub changed: u32,
+}
+
+/// What a target's pending migrations (up to `version`, when given) would change.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MigrationEffect {
+    pub target: String,
+    pub target_label: String,
+    /// The version the preview was cut at, when one was asked for.
+    pub version: Option<String>,
+    /// The migrations previewed, in the order they ran. With a version, those before it ran
+    /// first, and `before` is the schema they leave: the diff is that version's own effect.
+    pub pending: Vec<String>,
+    pub method: PreviewMethod,
+    pub before: SchemaView,
+    pub after: SchemaView,
+    /// From before to after.
+    pub diff: SchemaDiff,
+    pub counts: DiffCounts,
+}
+
+/// Target A against target B: what makes B like A.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetComparison {
+    pub a: String,
+    pub a_label: String,
+    pub b: String,
+    pub b_label: String,
+    pub a_ddl: String,
+    pub b_ddl: String,
+    /// From B to A: what the generated migration changes in B.
+    pub diff: SchemaDiff,
+    pub counts: DiffCounts,
+    /// The statements that make B like A, and those that undo them.
+    pub up: String,
+    pub down: String,
+}
+
+/// The live schema of `target` and its DDL.
+#[tauri::command]
+#[specta::specta]
+pub async fn schema_of(
+    state: State<'_, AppState>,
+    project: String,
+    target: String,
+) -> Result<TargetSchema, IpcError> {
+    crate::schema::schema_of(&state, &project, &target).await
+}
+
+/// What the pending migrations of `target` would change, up to and including `version` when
+/// given; nothing is left behind in the target.
+#[tauri::command]
+#[specta::specta]
+pub async fn migration_effect(
+    state: State<'_, AppState>,
+    project: String,
+    target: String,
+    version: Option<String>,
+) -> Result<MigrationEffect, IpcError> {
+    crate::schema::migration_effect(&state, &project, &target, version.as_deref()).await
+}
+
+/// Target `a` against target `b`: the diff and the SQL that makes B like A.
+#[tauri::command]
+#[specta::specta]
+pub async fn compare_targets(
+    state: State<'_, AppState>,
+    project: String,
+    a: String,
+    b: String,
+) -> Result<TargetComparison, IpcError> {
+    crate::schema::compare(&state, &project, &a, &b).await
+}
+
+/// Create a migration pair named `name` (as `new_migration`) holding `up` and `down`: both
+/// files are written, or neither exists.
+#[tauri::command]
+#[specta::specta]
+pub async fn write_generated_migration(
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+    up: String,
+    down: String,
+) -> Result<NewMigration, IpcError> {
+    let _ = state;
+    crate::schema::write_generated(&project, &name, &up, &down)
+}
