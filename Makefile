@@ -75,7 +75,7 @@ e2e: app
 ## at 30 fps or more), judged on the release build. Run it on a quiet machine; not part of `test`.
 perf-timeline: ui services
 	cargo build --release -p strata-desktop $(CARGO_FEATURES)
-	STRATA_E2E_APP=$${CARGO_TARGET_DIR:-target}/release/strata-desktop STRATA_PERF_ASSERT=1 timeout 600 \
+	STRATA_E2E_APP=$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release/strata-desktop STRATA_PERF_ASSERT=1 timeout 600 \
 	  cargo test -p strata-system-tests --features e2e --test e2e_timeline -- --nocapture five_thousand
 
 ## The Connections screen end to end with a real keychain (run on its own: see the closing
