@@ -347,3 +347,13 @@ pub async fn scalar(url: &str, sql: &str) -> i64 {
     s.close().await;
     n
 }
+
+/// The `seed` events of the database's event log, newest first, as the History screen reads them.
+pub async fn seed_events(url: &str) -> Vec<strata_core::history::Event> {
+    strata_core::engine::events(url, std::time::Duration::from_secs(15), 1_000)
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+        .into_iter()
+        .filter(|e| e.kind == strata_core::history::EventKind::Seed)
+        .collect()
+}

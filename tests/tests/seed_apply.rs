@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use sqlx::{Connection as _, Row as _};
+use strata_core::history::Outcome as EventOutcome;
 use strata_core::seed::{
     self, ApplyOptions, ApplyReport, Environment, Mode, NoSecrets, Outcome, Seeds,
 };
 use strata_core::DatabaseKind;
-use strata_system_tests::catalog::scalar;
+use strata_system_tests::catalog::{scalar, seed_events};
 use strata_system_tests::per_engine;
 use strata_system_tests::repo_root;
 use strata_system_tests::servers::{up, TestTarget};
@@ -133,6 +134,10 @@ async fn demo_seeds_apply_resolve_lookups_and_rerun_unchanged(kind: DatabaseKind
         !strata_system_tests::servers::has_table(url, "strata_seeds").await,
         "{kind}: the dry run created strata_seeds"
     );
+    assert!(
+        seed_events(url).await.is_empty(),
+        "{kind}: the dry run logged events"
+    );
 
     let mut events = Vec::new();
     let r = seed::apply(url, &seeds, &dev(Mode::Upsert), &NoSecrets, |p| {
@@ -199,6 +204,27 @@ async fn demo_seeds_apply_resolve_lookups_and_rerun_unchanged(kind: DatabaseKind
         "{kind}: every order's user resolved"
     );
 
+    // Each dataset is an event in the log the History screen reads.
+    let logged = seed_events(url).await;
+    assert_eq!(logged.len(), r.datasets.len(), "{kind}: {logged:?}");
+    assert!(
+        logged.iter().all(|e| e.outcome == EventOutcome::Ok
+            && e.version.is_none()
+            && e.run_id == logged[0].run_id),
+        "{kind}: {logged:?}"
+    );
+    let orders = logged
+        .iter()
+        .find(|e| e.name.as_deref() == Some("sample_orders"))
+        .unwrap_or_else(|| panic!("{kind}: no event for sample_orders: {logged:?}"));
+    assert_eq!(
+        orders.detail.as_deref(),
+        Some(
+            "orders: 200 inserted, 0 updated, 0 deleted, 0 unchanged (upsert, seed 42, development)"
+        ),
+        "{kind}"
+    );
+
     // A re-run does nothing and says so.
     let before = scalar(url, "SELECT COUNT(*) FROM strata_seeds").await;
     assert_eq!(
@@ -214,6 +240,11 @@ async fn demo_seeds_apply_resolve_lookups_and_rerun_unchanged(kind: DatabaseKind
         scalar(url, "SELECT COUNT(*) FROM strata_seeds").await,
         before,
         "{kind}: an unchanged re-run was recorded"
+    );
+    assert_eq!(
+        seed_events(url).await.len(),
+        logged.len(),
+        "{kind}: an unchanged re-run logged events"
     );
     assert_eq!(scalar(url, "SELECT COUNT(*) FROM orders").await, 200);
 }

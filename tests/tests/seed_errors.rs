@@ -5,11 +5,12 @@
 
 use std::path::Path;
 
+use strata_core::history::Outcome as EventOutcome;
 use strata_core::seed::{
     self, ApplyError, ApplyOptions, Environment, Mode, NoSecrets, SecretMap, Seeds,
 };
 use strata_core::DatabaseKind;
-use strata_system_tests::catalog::scalar;
+use strata_system_tests::catalog::{scalar, seed_events};
 use strata_system_tests::per_engine;
 use strata_system_tests::repo_root;
 use strata_system_tests::servers::{up, TestTarget};
@@ -91,6 +92,21 @@ async fn constraint_violations_name_the_row_and_leave_the_table(kind: DatabaseKi
         0,
         "{kind}"
     );
+    // The log has the dataset before it as applied and this one as failed, with the reason.
+    let logged = seed_events(url).await;
+    let outcomes: Vec<_> = logged
+        .iter()
+        .map(|e| (e.name.as_deref().unwrap_or(""), e.outcome))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("products", EventOutcome::Failed),
+            ("categories", EventOutcome::Ok)
+        ],
+        "{kind}"
+    );
+    assert_eq!(logged[0].error.as_deref(), Some(text.as_str()), "{kind}");
 
     let e = apply_err(url, &fixture("unique-violation"), &dev()).await;
     let text = e.to_string();
@@ -278,6 +294,13 @@ async fn cancel_rolls_the_dataset_back(kind: DatabaseKind) {
     assert_eq!(
         scalar(url, "SELECT COUNT(*) FROM strata_seeds").await,
         0,
+        "{kind}"
+    );
+    let logged = seed_events(url).await;
+    assert_eq!(logged.len(), 1, "{kind}: {logged:?}");
+    assert_eq!(
+        (logged[0].name.as_deref(), logged[0].outcome),
+        (Some("users"), EventOutcome::Cancelled),
         "{kind}"
     );
 }

@@ -155,14 +155,19 @@ fn main() -> ExitCode {
 /// connection, I/O), 2 wrong arguments (from clap), 3 the plan was refused (out of order,
 /// modified, partial, irreversible), 4 another run held the lock too long, 5 a migration's
 /// SQL failed (the message says what committed), 6 `schema drift`, `compare` or
-/// `test-rollback` found differences, 130 the run was cancelled with Ctrl-C (the message says
-/// what it left).
+/// `test-rollback` found differences, 130 the run or seeding was cancelled with Ctrl-C (the
+/// message says what it left).
 fn exit_code(e: &anyhow::Error) -> u8 {
     use strata_core::engine::EngineError;
     use strata_core::executor::RunError;
     use strata_core::lock::LockError;
     if let Some(e) = e.downcast_ref::<strata_core::admin::AdminError>() {
         return admin::exit_code(e);
+    }
+    if let Some(strata_core::seed::ApplyError::Cancelled { .. }) =
+        e.downcast_ref::<strata_core::seed::ApplyError>()
+    {
+        return 130;
     }
     match e.downcast_ref::<EngineError>() {
         Some(EngineError::Plan(_) | EngineError::ManagedByAnotherTool { .. }) => 3,

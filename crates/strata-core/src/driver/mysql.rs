@@ -4,6 +4,22 @@
 //! multi-statement text, which the server stops at the first error), after values put in
 //! session variables beforehand, so nothing written after a migration's own text holds a quote.
 
+/// The event log's table alone (seeding records its events there, creating it if a database
+/// has no migration history yet).
+pub const CREATE_EVENTS: &str = "CREATE TABLE IF NOT EXISTS strata_events (
+        id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        run_id VARCHAR(64) NOT NULL,
+        at VARCHAR(32) NOT NULL,
+        kind VARCHAR(16) NOT NULL,
+        version VARCHAR(64) NULL,
+        name VARCHAR(255) NULL,
+        outcome VARCHAR(16) NOT NULL,
+        duration_ms BIGINT NOT NULL,
+        error LONGTEXT NULL,
+        detail LONGTEXT NULL,
+        actor VARCHAR(255) NOT NULL
+    ) DEFAULT CHARSET = utf8mb4";
+
 pub const CREATE_HISTORY: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS strata_meta (
         `key` VARCHAR(64) NOT NULL PRIMARY KEY,
@@ -22,19 +38,7 @@ pub const CREATE_HISTORY: &[&str] = &[
         statements_total INT NOT NULL,
         statements_committed INT NOT NULL
     ) DEFAULT CHARSET = utf8mb4",
-    "CREATE TABLE IF NOT EXISTS strata_events (
-        id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-        run_id VARCHAR(64) NOT NULL,
-        at VARCHAR(32) NOT NULL,
-        kind VARCHAR(16) NOT NULL,
-        version VARCHAR(64) NULL,
-        name VARCHAR(255) NULL,
-        outcome VARCHAR(16) NOT NULL,
-        duration_ms BIGINT NOT NULL,
-        error LONGTEXT NULL,
-        detail LONGTEXT NULL,
-        actor VARCHAR(255) NOT NULL
-    ) DEFAULT CHARSET = utf8mb4",
+    CREATE_EVENTS,
     "INSERT IGNORE INTO strata_meta (`key`, value) VALUES ('history_format', '1')",
 ];
 

@@ -4,7 +4,29 @@
 
 /// The tables, created in the connection's current schema. Timestamps are ISO-8601 UTC text so
 /// every engine stores and sorts them the same way.
-pub const CREATE_HISTORY: &str = r#"
+/// The event log's table alone (seeding records its events there, creating it if a database
+/// has no migration history yet).
+macro_rules! create_events {
+    () => {
+        r#"CREATE TABLE IF NOT EXISTS strata_events (
+    id bigserial PRIMARY KEY,
+    run_id varchar(64) NOT NULL,
+    at varchar(32) NOT NULL,
+    kind varchar(16) NOT NULL,
+    version varchar(64),
+    name varchar(255),
+    outcome varchar(16) NOT NULL,
+    duration_ms bigint NOT NULL,
+    error text,
+    detail text,
+    actor varchar(255) NOT NULL
+);"#
+    };
+}
+pub const CREATE_EVENTS: &str = create_events!();
+
+pub const CREATE_HISTORY: &str = concat!(
+    r#"
 CREATE TABLE IF NOT EXISTS strata_meta (
     key varchar(64) PRIMARY KEY,
     value varchar(255) NOT NULL
@@ -22,21 +44,12 @@ CREATE TABLE IF NOT EXISTS strata_migrations (
     statements_total integer NOT NULL,
     statements_committed integer NOT NULL
 );
-CREATE TABLE IF NOT EXISTS strata_events (
-    id bigserial PRIMARY KEY,
-    run_id varchar(64) NOT NULL,
-    at varchar(32) NOT NULL,
-    kind varchar(16) NOT NULL,
-    version varchar(64),
-    name varchar(255),
-    outcome varchar(16) NOT NULL,
-    duration_ms bigint NOT NULL,
-    error text,
-    detail text,
-    actor varchar(255) NOT NULL
-);
+"#,
+    create_events!(),
+    r#"
 INSERT INTO strata_meta (key, value) VALUES ('history_format', '1') ON CONFLICT (key) DO NOTHING;
-"#;
+"#
+);
 
 pub const HISTORY_EXISTS: &str = "SELECT to_regclass('strata_migrations') IS NOT NULL";
 pub const READ_FORMAT: &str = "SELECT value FROM strata_meta WHERE key = 'history_format'";

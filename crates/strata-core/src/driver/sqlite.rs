@@ -5,7 +5,29 @@
 //! first re-checks the history, and a killed process's transaction is rolled back by SQLite. A run switches the file to write-ahead logging (one sync per
 //! commit instead of three) and puts back the journal mode it found when it ends.
 
-pub const CREATE_HISTORY: &str = r#"
+/// The event log's table alone (seeding records its events there, creating it if a database
+/// has no migration history yet).
+macro_rules! create_events {
+    () => {
+        r#"CREATE TABLE IF NOT EXISTS strata_events (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version TEXT,
+    name TEXT,
+    outcome TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    error TEXT,
+    detail TEXT,
+    actor TEXT NOT NULL
+);"#
+    };
+}
+pub const CREATE_EVENTS: &str = create_events!();
+
+pub const CREATE_HISTORY: &str = concat!(
+    r#"
 CREATE TABLE IF NOT EXISTS strata_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -23,21 +45,12 @@ CREATE TABLE IF NOT EXISTS strata_migrations (
     statements_total INTEGER NOT NULL,
     statements_committed INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS strata_events (
-    id INTEGER PRIMARY KEY,
-    run_id TEXT NOT NULL,
-    at TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    version TEXT,
-    name TEXT,
-    outcome TEXT NOT NULL,
-    duration_ms INTEGER NOT NULL,
-    error TEXT,
-    detail TEXT,
-    actor TEXT NOT NULL
-);
+"#,
+    create_events!(),
+    r#"
 INSERT OR IGNORE INTO strata_meta (key, value) VALUES ('history_format', '1');
-"#;
+"#
+);
 
 pub const HISTORY_EXISTS: &str =
     "SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'strata_migrations'";

@@ -3,7 +3,7 @@
 //! applied and recorded or left exactly as it was. A dry run does the same work in one
 //! transaction that is rolled back.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -12,8 +12,11 @@ use super::db::SeedConn;
 use super::error::{Location, SeedError};
 use super::password::SecretSource;
 use super::rows::GenOptions;
+use super::track::RunLog;
 use super::Seeds;
+use crate::dialect::DatabaseKind;
 use crate::driver::ConnectError;
+use crate::history::Outcome as EventOutcome;
 use crate::lock::CancelToken;
 
 /// How rows whose key already exists are treated.
@@ -227,7 +230,15 @@ pub async fn apply(
                     action: "creating strata_seeds",
                     source,
                 })?;
+            super::track::ensure_events(&mut conn, kind)
+                .await
+                .map_err(|source| ApplyError::Sql {
+                    dataset: String::new(),
+                    action: "creating strata_events",
+                    source,
+                })?;
         }
+        let log = RunLog::new();
         let mut report = ApplyReport {
             dry_run: opts.dry_run,
             ..ApplyReport::default()
@@ -243,6 +254,7 @@ pub async fn apply(
         }
         let run = async {
             for (d, info) in plan.iter().zip(&infos) {
+                let started = Instant::now();
                 let r = super::stage::dataset(
                     &mut conn,
                     kind,
@@ -253,9 +265,18 @@ pub async fn apply(
                     secrets,
                     &mut progress,
                     &mut report.generated_passwords,
+                    &log,
                 )
-                .await?;
-                report.datasets.push(r);
+                .await;
+                match r {
+                    Ok(r) => report.datasets.push(r),
+                    Err(e) => {
+                        if !opts.dry_run {
+                            log_failure(&mut conn, kind, &log, &d.name, started, &e).await;
+                        }
+                        return Err(e);
+                    }
+                }
             }
             Ok::<_, ApplyError>(())
         }
@@ -268,6 +289,26 @@ pub async fn apply(
     .await;
     conn.close().await;
     result
+}
+
+/// Record a dataset that failed or was cancelled in `strata_events`, after its rollback. The
+/// run's error is what the user needs; a log that cannot take the event is only warned about.
+async fn log_failure(
+    conn: &mut SeedConn,
+    kind: DatabaseKind,
+    log: &RunLog,
+    dataset: &str,
+    started: Instant,
+    error: &ApplyError,
+) {
+    let outcome = match error {
+        ApplyError::Cancelled { .. } => EventOutcome::Cancelled,
+        _ => EventOutcome::Failed,
+    };
+    let event = log.event(dataset, started, outcome, Some(error.to_string()), None);
+    if let Err(e) = super::track::event(conn, kind, &event).await {
+        tracing::warn!(dataset, error = %e, "the failed dataset could not be recorded in strata_events");
+    }
 }
 
 /// The checksum recorded in `strata_seeds`: the files, the mode, the seed value and the count.

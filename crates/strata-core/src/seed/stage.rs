@@ -7,6 +7,8 @@ use super::apply::{
     run_checksum, ApplyError, ApplyOptions, DatasetReport, GeneratedPassword, Mode, Outcome,
     SeedProgress,
 };
+use std::time::Instant;
+
 use super::dataset::{Dataset, Source};
 use super::db::{ident, SeedConn};
 use super::error::Location;
@@ -14,9 +16,11 @@ use super::live::{self, TableInfo};
 use super::load::Load;
 use super::password::SecretSource;
 use super::resolve::Resolver;
+use super::track::RunLog;
 use super::value::Value;
 use super::Seeds;
 use crate::dialect::DatabaseKind;
+use crate::history::Outcome as EventOutcome;
 
 pub(crate) const STAGE: &str = "strata_seed_stage";
 
@@ -99,7 +103,9 @@ pub(crate) async fn dataset(
     secrets: &dyn SecretSource,
     progress: &mut (dyn FnMut(SeedProgress) + Send),
     generated: &mut Vec<GeneratedPassword>,
+    log: &RunLog,
 ) -> Result<DatasetReport, ApplyError> {
+    let started = Instant::now();
     let mode = if opts.mode == Mode::Sync && !d.owned {
         Mode::Upsert
     } else {
@@ -173,7 +179,7 @@ pub(crate) async fn dataset(
                             reset_sequences(conn, d, &columns).await?;
                         }
                         generated.append(&mut resolver.generated);
-                        return record(conn, kind, &report, &checksum, opts).await;
+                        return record(conn, kind, &report, &checksum, opts, log, started).await;
                     }
                     Err(ApplyError::Sql { .. }) => {
                         let _ = conn.execute("ROLLBACK TO SAVEPOINT strata_direct").await;
@@ -204,7 +210,7 @@ pub(crate) async fn dataset(
             }
             generated.append(&mut resolver.generated);
         }
-        record(conn, kind, &report, &checksum, opts).await
+        record(conn, kind, &report, &checksum, opts, log, started).await
     }
     .await;
     match result {
@@ -234,18 +240,28 @@ async fn record(
     r: &DatasetReport,
     checksum: &str,
     opts: &ApplyOptions,
+    log: &RunLog,
+    started: Instant,
 ) -> Result<(), ApplyError> {
     if opts.dry_run {
         return Ok(()); // rolled back anyway, and strata_seeds may not exist
     }
     let (seed, env) = (opts.gen.seed, opts.environment.as_str());
+    let failed = |action| {
+        move |source| ApplyError::Sql {
+            dataset: r.dataset.clone(),
+            action,
+            source,
+        }
+    };
     super::track::record(conn, kind, r, checksum, seed, env)
         .await
-        .map_err(|source| ApplyError::Sql {
-            dataset: r.dataset.clone(),
-            action: "recording the dataset in strata_seeds",
-            source,
-        })
+        .map_err(failed("recording the dataset in strata_seeds"))?;
+    let detail = super::track::detail(r, seed, env);
+    let event = log.event(&r.dataset, started, EventOutcome::Ok, None, Some(detail));
+    super::track::event(conn, kind, &event)
+        .await
+        .map_err(failed("recording the dataset in strata_events"))
 }
 
 async fn is_empty(

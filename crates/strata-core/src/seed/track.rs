@@ -1,11 +1,16 @@
 //! The `strata_seeds` table: one row per dataset applied (dataset, checksum, mode, seed value,
 //! counts, when, by whom), written in the dataset's own transaction, so the record and the rows
 //! commit together. The latest row's checksum decides whether a re-run has anything to do.
+//! Each dataset applied, failed or cancelled is also an event in `strata_events` (the log the
+//! History screen reads): an applied one in the same transaction as its rows.
+
+use std::time::Instant;
 
 use super::apply::DatasetReport;
 use super::db::{param, SeedConn};
 use super::value::Value;
 use crate::dialect::DatabaseKind;
+use crate::history::{Event, EventKind, Outcome};
 
 pub(crate) async fn ensure(conn: &mut SeedConn, kind: DatabaseKind) -> Result<(), sqlx::Error> {
     let sql = match kind {
@@ -98,4 +103,95 @@ pub(crate) async fn record(
         Value::Text(crate::clock::actor()),
     ];
     conn.execute_bound(&sql, &values).await.map(|_| ())
+}
+
+/// One seeding run's identity in the event log: its run id and who ran it.
+pub(crate) struct RunLog {
+    pub run_id: String,
+    pub actor: String,
+}
+
+impl RunLog {
+    pub(crate) fn new() -> Self {
+        Self {
+            run_id: crate::history::new_run_id(),
+            actor: crate::clock::actor(),
+        }
+    }
+
+    /// The `seed` event of `dataset` started at `started`; `detail` says what it did.
+    pub(crate) fn event(
+        &self,
+        dataset: &str,
+        started: Instant,
+        outcome: Outcome,
+        error: Option<String>,
+        detail: Option<String>,
+    ) -> Event {
+        Event {
+            run_id: self.run_id.clone(),
+            at: crate::clock::now_iso(),
+            kind: EventKind::Seed,
+            version: None,
+            name: Some(dataset.to_owned()),
+            outcome,
+            duration_ms: crate::clock::millis(started.elapsed()),
+            error,
+            detail,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
+/// What an applied dataset did, as the event's detail.
+pub(crate) fn detail(r: &DatasetReport, seed: u64, environment: &str) -> String {
+    format!(
+        "{}: {} inserted, {} updated, {} deleted, {} unchanged ({}, seed {seed}, {environment})",
+        r.table,
+        r.inserted,
+        r.updated,
+        r.deleted,
+        r.unchanged,
+        r.mode.as_str()
+    )
+}
+
+/// Create `strata_events` if the database has no migration history yet.
+pub(crate) async fn ensure_events(
+    conn: &mut SeedConn,
+    kind: DatabaseKind,
+) -> Result<(), sqlx::Error> {
+    let sql = match kind {
+        DatabaseKind::Postgres => crate::driver::postgres::CREATE_EVENTS,
+        DatabaseKind::Mysql => crate::driver::mysql::CREATE_EVENTS,
+        DatabaseKind::Sqlite => crate::driver::sqlite::CREATE_EVENTS,
+    };
+    conn.execute(sql).await.map(|_| ())
+}
+
+/// Append `e` to `strata_events`.
+pub(crate) async fn event(
+    conn: &mut SeedConn,
+    kind: DatabaseKind,
+    e: &Event,
+) -> Result<(), sqlx::Error> {
+    let sql = match kind {
+        DatabaseKind::Postgres => crate::driver::postgres::INSERT_EVENT,
+        DatabaseKind::Mysql => crate::driver::mysql::INSERT_EVENT,
+        DatabaseKind::Sqlite => crate::driver::sqlite::INSERT_EVENT,
+    };
+    let text = |s: &Option<String>| s.clone().map_or(Value::Null, Value::Text);
+    let values = [
+        Value::Text(e.run_id.clone()),
+        Value::Text(e.at.clone()),
+        Value::Text(e.kind.as_str().to_owned()),
+        text(&e.version),
+        text(&e.name),
+        Value::Text(e.outcome.as_str().to_owned()),
+        Value::Int(e.duration_ms),
+        text(&e.error),
+        text(&e.detail),
+        Value::Text(e.actor.clone()),
+    ];
+    conn.execute_bound(sql, &values).await.map(|_| ())
 }
