@@ -424,3 +424,99 @@ per_engine!(
     determinism_and_passwords,
     same_seed_same_rows_and_hashed_passwords
 );
+
+/// A lookup into the dataset's own table: parents named before or after their children resolve
+/// on the first run, a re-run changes nothing, and a parent no row has fails with its row.
+async fn nested_rows_refer_to_rows_of_the_same_dataset(kind: DatabaseKind) {
+    let db = migrated(kind).await;
+    let url = db.url();
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = repo_root().join("tests/fixtures/seeds/self-lookup/categories.yaml");
+    std::fs::copy(&fixture, dir.path().join("categories.yaml")).unwrap();
+    let r = run(url, &load(dir.path()), &dev(Mode::Upsert)).await;
+    let d = report(&r, "categories");
+    assert_eq!((d.inserted, d.updated), (5, 0), "{kind}: {d:?}");
+    let tree = texts(
+        url,
+        &format!(
+            "SELECT {}, {} FROM categories c LEFT JOIN categories p ON p.id = c.parent_id ORDER BY c.slug",
+            txt(kind, "c.slug"),
+            txt(kind, "p.slug")
+        ),
+    )
+    .await;
+    let tree: Vec<(String, Option<String>)> = tree
+        .into_iter()
+        .map(|r| (r[0].clone().unwrap(), r[1].clone()))
+        .collect();
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        tree,
+        [
+            (s("android"), Some(s("phones"))),
+            (s("books"), None),
+            (s("electronics"), None),
+            (s("fiction"), Some(s("books"))),
+            (s("phones"), Some(s("electronics"))),
+        ],
+        "{kind}"
+    );
+
+    // Moving a category under a new one: one inserted, one updated, the rest unchanged.
+    edit(
+        dir.path(),
+        "categories.yaml",
+        "  - {slug: fiction, name: Fiction, parent: books}",
+        "  - {slug: fiction, name: Fiction, parent: novels}\n  - {slug: novels, name: Novels, parent: books}",
+    );
+    let r = run(url, &load(dir.path()), &dev(Mode::Upsert)).await;
+    let d = report(&r, "categories");
+    assert_eq!(
+        (d.inserted, d.updated, d.unchanged),
+        (1, 1, 4),
+        "{kind}: {d:?}"
+    );
+    assert_eq!(
+        texts(
+            url,
+            &format!(
+                "SELECT {} FROM categories c JOIN categories p ON p.id = c.parent_id WHERE c.slug = 'fiction'",
+                txt(kind, "p.slug")
+            )
+        )
+        .await,
+        [[Some(s("novels"))]],
+        "{kind}"
+    );
+
+    // A parent that no row has: the row and column are named, and nothing changed.
+    edit(
+        dir.path(),
+        "categories.yaml",
+        "parent: phones}",
+        "parent: tablets}",
+    );
+    let e = seed::apply(
+        url,
+        &load(dir.path()),
+        &dev(Mode::Upsert),
+        &NoSecrets,
+        |_| {},
+    )
+    .await
+    .expect_err("a parent no row has");
+    match &e {
+        seed::ApplyError::Lookup { at, value, .. } => assert_eq!(
+            (at.row, at.column.as_deref(), value.as_str()),
+            (Some(3), Some("parent"), "tablets"),
+            "{kind}: {e}"
+        ),
+        other => panic!("{kind}: expected a lookup error, got {other:?}: {other}"),
+    }
+    assert_eq!(
+        scalar(url, "SELECT COUNT(*) FROM categories").await,
+        6,
+        "{kind}: {e}"
+    );
+}
+per_engine!(self_lookup, nested_rows_refer_to_rows_of_the_same_dataset);

@@ -175,6 +175,7 @@ pub(crate) async fn dataset(
                             .await
                             .map_err(sql(d, "RELEASE SAVEPOINT"))?;
                         report.inserted = n;
+                        resolver.finish(conn, kind, d).await?;
                         if kind == DatabaseKind::Postgres {
                             reset_sequences(conn, d, &columns).await?;
                         }
@@ -183,7 +184,7 @@ pub(crate) async fn dataset(
                     }
                     Err(ApplyError::Sql { .. }) => {
                         let _ = conn.execute("ROLLBACK TO SAVEPOINT strata_direct").await;
-                        resolver.generated.clear();
+                        resolver.reset();
                     }
                     Err(e) => return Err(e),
                 }
@@ -205,6 +206,7 @@ pub(crate) async fn dataset(
             drop_stage(conn, kind)
                 .await
                 .map_err(sql(d, "dropping the staging table"))?;
+            resolver.finish(conn, kind, d).await?;
             if kind == DatabaseKind::Postgres {
                 reset_sequences(conn, d, &columns).await?;
             }
