@@ -1,6 +1,8 @@
 /**
  * Modal focus: while the element is mounted, focus starts inside it, Tab and Shift+Tab cycle
  * within it, Escape calls `onEscape`, and focus returns to where it was when it unmounts.
+ * The keys are heard on the document, for the topmost trap only, so Escape still closes a
+ * modal after its focused control was disabled or removed (focus then falls to the body).
  */
 import { useEffect, useLayoutEffect, useRef, type RefObject } from "react";
 
@@ -13,6 +15,15 @@ const FOCUSABLE = [
   "summary",
   '[tabindex]:not([tabindex="-1"])',
 ].join(",");
+
+/** The mounted traps, in the order they opened. */
+const open: HTMLElement[] = [];
+
+/** The trap that owns the keyboard: the last opened of those with no open trap inside them. */
+function topmost(): HTMLElement | undefined {
+  const leaves = open.filter((t) => !open.some((o) => o !== t && t.contains(o)));
+  return leaves[leaves.length - 1];
+}
 
 export function focusableIn(root: HTMLElement): HTMLElement[] {
   return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE));
@@ -35,7 +46,7 @@ export function useFocusTrap(
     (initialFocus?.current ?? focusableIn(root)[0] ?? root).focus();
 
     function onKeyDown(event: KeyboardEvent) {
-      if (!root) return;
+      if (!root || topmost() !== root) return;
       if (event.key === "Escape") {
         event.preventDefault();
         event.stopPropagation();
@@ -60,9 +71,11 @@ export function useFocusTrap(
       }
     }
 
-    root.addEventListener("keydown", onKeyDown);
+    open.push(root);
+    document.addEventListener("keydown", onKeyDown);
     return () => {
-      root.removeEventListener("keydown", onKeyDown);
+      document.removeEventListener("keydown", onKeyDown);
+      open.splice(open.lastIndexOf(root), 1);
       if (previous?.isConnected) previous.focus();
     };
     // The trap is set up once per mount; `initialFocus` is read then.
