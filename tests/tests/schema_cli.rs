@@ -209,3 +209,87 @@ async fn test_rollback_names_a_forgotten_index() {
     assert_eq!(json.code, Some(6));
     assert_eq!(json.json()["stoppedAfter"], "20240102000000");
 }
+
+#[tokio::test]
+async fn compare_at_a_version_names_what_came_after_it() {
+    let p = project();
+    p.write(
+        "20240102000000",
+        "orders",
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL);\n",
+        Some("DROP TABLE orders;\n"),
+    );
+    let target = TestTarget::create(DatabaseKind::Sqlite).await;
+    let url = target.url();
+    p.strata(&["up", "--url", url]).success();
+
+    let older = p.strata(&[
+        "schema",
+        "compare",
+        "--url",
+        url,
+        "--at-version",
+        "20240101000000",
+    ]);
+    assert_eq!(older.code, Some(6), "they differ: {}", older.output());
+    assert!(
+        older
+            .stdout
+            .contains("B: schema at 20240101000000 (customers)")
+            && older.stdout.contains("orders")
+            && older.stdout.contains("CREATE TABLE \"orders\""),
+        "the version, the table that came after it and the SQL that adds it: {}",
+        older.output()
+    );
+    let json = p.strata(&[
+        "--json",
+        "schema",
+        "compare",
+        "--url",
+        url,
+        "--at-version",
+        "20240101000000",
+    ]);
+    assert_eq!(json.code, Some(6), "{}", json.output());
+    assert_eq!(
+        json.json()["targetB"],
+        "schema at 20240101000000 (customers)"
+    );
+
+    let latest = p.strata(&[
+        "schema",
+        "compare",
+        "--url",
+        url,
+        "--at-version",
+        "20240102000000",
+    ]);
+    assert_eq!(latest.code, Some(0), "{}", latest.output());
+    assert!(latest.stdout.contains("same schema"), "{}", latest.output());
+
+    let unknown = p.strata(&["schema", "compare", "--url", url, "--at-version", "1999"]);
+    assert_eq!(unknown.code, Some(1), "{}", unknown.output());
+    assert!(
+        unknown.stderr.contains("no migration 1999"),
+        "{}",
+        unknown.output()
+    );
+    let both = p.strata(&[
+        "schema",
+        "compare",
+        "--url",
+        url,
+        "--with",
+        url,
+        "--at-version",
+        "20240101000000",
+    ]);
+    assert_eq!(
+        both.code,
+        Some(2),
+        "--with and --at-version exclude each other: {}",
+        both.output()
+    );
+    let neither = p.strata(&["schema", "compare", "--url", url]);
+    assert_eq!(neither.code, Some(2), "{}", neither.output());
+}

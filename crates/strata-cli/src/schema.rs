@@ -10,6 +10,7 @@ use std::path::Path;
 use anyhow::bail;
 use clap::Subcommand;
 use serde_json::json;
+use strata_core::schema::at_version::compare_at;
 use strata_core::schema::compare::{compare, generate_migration, script, Comparison};
 use strata_core::schema::diff::{diff, SchemaDiff};
 use strata_core::schema::drift::drift;
@@ -51,15 +52,25 @@ pub enum SchemaCommand {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Compare database A (--url) with database B (--with), and print the SQL that makes B
-    /// like A; exit 6 when they differ.
+    /// Compare database A (--url) with database B (--with), or with the schema the project's
+    /// migrations build up to and including a version (--at-version, replayed in a scratch
+    /// database beside A), and print the SQL that makes B like A; exit 6 when they differ.
     #[command(after_help = EXIT_CODES)]
     Compare {
         #[command(flatten)]
         db: DbArgs,
         /// Database B: postgres://…, mysql://… or sqlite:path, the same engine as A.
-        #[arg(long = "with", value_name = "URL")]
-        with: String,
+        #[arg(
+            long = "with",
+            value_name = "URL",
+            required_unless_present = "at_version",
+            conflicts_with = "at_version"
+        )]
+        with: Option<String>,
+        /// B is the schema at this migration of the project (e.g. 20240115103000): its
+        /// versioned migrations up to it, then its repeatable ones, replayed from their files.
+        #[arg(long, value_name = "VERSION")]
+        at_version: Option<String>,
     },
     /// Write a new migration pair whose up part makes B (--with) like A (--url) and whose down
     /// part takes B back; print the two paths.
@@ -137,8 +148,29 @@ pub fn run(project: &Path, command: SchemaCommand, json: bool) -> anyhow::Result
             }
             !report.is_clean()
         }
-        SchemaCommand::Compare { db, with } => {
-            let c = rt.block_on(compare(&db.url, &with))?;
+        SchemaCommand::Compare {
+            db,
+            with,
+            at_version,
+        } => {
+            let c = match (with, at_version) {
+                (Some(with), _) => rt.block_on(compare(&db.url, &with))?,
+                (None, Some(v)) => {
+                    let set = crate::migrations(project)?;
+                    let (c, at) = rt.block_on(compare_at(&db.url, &set, &v))?;
+                    if !json {
+                        println!(
+                            "The {} of {} migration(s) was built in a scratch database.",
+                            at.label(),
+                            at.replayed.len()
+                        );
+                    }
+                    c
+                }
+                (None, None) => {
+                    bail!("name database B with --with URL, or a version with --at-version V")
+                }
+            };
             if json {
                 print_json(serde_json::to_value(&c)?)?;
             } else {

@@ -8,6 +8,7 @@ pub mod preview;
 pub mod scratch;
 
 pub use model::Schema;
+pub mod at_version;
 pub mod compare;
 pub mod drift;
 pub mod roundtrip;
