@@ -36,6 +36,9 @@ fn main() {
         "migration_effect",
         "compare_targets",
         "write_generated_migration",
+        "schema_drift",
+        "test_rollback",
+        "compare_version",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -58,6 +58,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::schema::migration_effect,
             commands::schema::compare_targets,
             commands::schema::write_generated_migration,
+            commands::schema::schema_drift,
+            commands::schema::test_rollback,
+            commands::schema::compare_version,
         ])
 }
 

@@ -1,7 +1,9 @@
 //! The Schema screen's services: introspect a target, preview its pending migrations, compare
-//! two targets, write a generated migration. Reads never change a target (previews roll back
-//! or replay into a scratch database); a generated migration is both files or none.
+//! two targets, write a generated migration; drift, Test rollback and the schema at a version
+//! in [`checks`]. Reads never change a target (previews roll back or replay into a scratch
+//! database); a generated migration is both files or none.
 
+pub mod checks;
 pub mod view;
 
 use std::future::Future;
@@ -211,16 +213,33 @@ where
     Fut: Future<Output = Result<T, IpcError>>,
     T: Send + 'static,
 {
+    bounded_for(target, SCHEMA_BOUND, "reading the schema of", make).await
+}
+
+/// Run `make` on the engine's threads, stopped after `limit`; `doing` names the work in the
+/// message ("checking drift" → "checking drift on \"dev\" took longer than …").
+async fn bounded_for<T, F, Fut>(
+    target: &Target,
+    limit: Duration,
+    doing: &'static str,
+    make: F,
+) -> Result<T, IpcError>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, IpcError>>,
+    T: Send + 'static,
+{
     let label = target.label.clone();
+    let on = if doing.ends_with(" of") { "" } else { " on" };
     crate::engine_task::run(move || async move {
-        tokio::time::timeout(SCHEMA_BOUND, make())
+        tokio::time::timeout(limit, make())
             .await
             .unwrap_or_else(|_| {
                 Err(IpcError::new(
                     IpcErrorCode::Database,
                     format!(
-                        "reading the schema of \"{label}\" took longer than {} s and was stopped. Check that its server is up, then try again.",
-                        SCHEMA_BOUND.as_secs()
+                        "{doing}{on} \"{label}\" took longer than {} s and was stopped (any scratch database was dropped). Check that its server is up, then try again.",
+                        limit.as_secs()
                     ),
                 ))
             })

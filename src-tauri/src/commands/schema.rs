@@ -1,11 +1,13 @@
 //! The Schema screen's commands: the live schema of one target, the effect of a target's
-//! pending migrations, the comparison of two targets, and writing a generated migration.
-//! Nothing here writes to a database: previews roll back or use a scratch database.
+//! pending migrations, the comparison of two targets (or of a target and the schema at a
+//! version), drift, Test rollback, and writing a generated migration. Nothing here writes to a
+//! target: previews roll back, and drift, Test rollback and versions use a scratch database.
 
 use serde::Serialize;
 use specta::Type;
 use strata_core::schema::diff::{ObjectKind, PartKind, SchemaDiff};
 use strata_core::schema::preview::PreviewMethod;
+use strata_core::schema::roundtrip::RoundTripReport;
 use strata_core::DatabaseKind;
 use tauri::State;
 
@@ -118,6 +120,46 @@ pub struct TargetComparison {
     pub down: String,
 }
 
+/// A target against the schema its applied migrations build (replayed from the SQL its history
+/// stored, in a scratch database): what changed outside migrations.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetDrift {
+    pub target: String,
+    pub target_label: String,
+    /// The migrations replayed, by version, in the order they ran.
+    pub replayed: Vec<String>,
+    /// The DDL of the schema the history builds, and of the database as it is.
+    pub expected_ddl: String,
+    pub actual_ddl: String,
+    /// From the history's schema to the database: an added entry was made outside migrations.
+    pub diff: SchemaDiff,
+    pub counts: DiffCounts,
+    /// A migration that records the changes (makes the history's schema like the database),
+    /// and its undo; empty when there is no drift or it cannot be written (see below).
+    pub up: String,
+    pub down: String,
+    /// Why the changes cannot be written as a migration, when they cannot.
+    pub generate_refused: Option<String>,
+}
+
+/// Test rollback of a target's project: up, down, up of each migration (or of `version`) in a
+/// scratch database beside the target.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RollbackTest {
+    pub target: String,
+    pub target_label: String,
+    /// The one migration tested, when one was asked for.
+    pub version: Option<String>,
+    pub report: RoundTripReport,
+    /// Whether every tested migration round-tripped.
+    pub clean: bool,
+    pub tested: u32,
+    pub failed: u32,
+    pub ms: f64,
+}
+
 /// The live schema of `target` and its DDL.
 #[tauri::command]
 #[specta::specta]
@@ -152,6 +194,43 @@ pub async fn compare_targets(
     b: String,
 ) -> Result<TargetComparison, IpcError> {
     crate::schema::compare(&state, &project, &a, &b).await
+}
+
+/// Target `target` against the schema its applied migrations build: drift.
+#[tauri::command]
+#[specta::specta]
+pub async fn schema_drift(
+    state: State<'_, AppState>,
+    project: String,
+    target: String,
+) -> Result<TargetDrift, IpcError> {
+    crate::schema::checks::drift_of(&state, &project, &target).await
+}
+
+/// Up, down and up again of each migration of the project (or of `version` alone) in a scratch
+/// database beside `target`; the target is not touched.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_rollback(
+    state: State<'_, AppState>,
+    project: String,
+    target: String,
+    version: Option<String>,
+) -> Result<RollbackTest, IpcError> {
+    crate::schema::checks::rollback_test(&state, &project, &target, version.as_deref()).await
+}
+
+/// Target `target` (A) against the schema at `version` of the project (B), built in a scratch
+/// database: the diff and the SQL that makes B like A.
+#[tauri::command]
+#[specta::specta]
+pub async fn compare_version(
+    state: State<'_, AppState>,
+    project: String,
+    target: String,
+    version: String,
+) -> Result<TargetComparison, IpcError> {
+    crate::schema::checks::compare_version(&state, &project, &target, &version).await
 }
 
 /// Create a migration pair named `name` (as `new_migration`) holding `up` and `down`: both

@@ -105,6 +105,18 @@ export const commands = {
 	 *  files are written, or neither exists.
 	 */
 	writeGeneratedMigration: (project: string, name: string, up: string, down: string) => typedError<NewMigration, IpcError>(__TAURI_INVOKE("write_generated_migration", { project, name, up, down })),
+	/**  Target `target` against the schema its applied migrations build: drift. */
+	schemaDrift: (project: string, target: string) => typedError<TargetDrift, IpcError>(__TAURI_INVOKE("schema_drift", { project, target })),
+	/**
+	 *  Up, down and up again of each migration of the project (or of `version` alone) in a scratch
+	 *  database beside `target`; the target is not touched.
+	 */
+	testRollback: (project: string, target: string, version: string | null) => typedError<RollbackTest, IpcError>(__TAURI_INVOKE("test_rollback", { project, target, version })),
+	/**
+	 *  Target `target` (A) against the schema at `version` of the project (B), built in a scratch
+	 *  database: the diff and the SQL that makes B like A.
+	 */
+	compareVersion: (project: string, target: string, version: string) => typedError<TargetComparison, IpcError>(__TAURI_INVOKE("compare_version", { project, target, version })),
 };
 
 /* Types */
@@ -782,6 +794,54 @@ export type ResolveReport = {
 	runId: string,
 };
 
+/**
+ *  Test rollback of a target's project: up, down, up of each migration (or of `version`) in a
+ *  scratch database beside the target.
+ */
+export type RollbackTest = {
+	target: string,
+	targetLabel: string,
+	/**  The one migration tested, when one was asked for. */
+	version: string | null,
+	report: RoundTripReport,
+	/**  Whether every tested migration round-tripped. */
+	clean: boolean,
+	tested: number,
+	failed: number,
+	ms: number | null,
+};
+
+export type RoundTripReport = {
+	/**  The database whose server held the scratch database, password redacted. */
+	target: string,
+	/**  The migrations tested, in apply order. */
+	steps: RoundTripStep[],
+	/**  Migrations applied on the way but not tested (no down part). */
+	untested: Untested[],
+	/**
+	 *  The walk stopped after this version, because a down or an up again failed and what
+	 *  follows could not be tested.
+	 */
+	stoppedAfter: string | null,
+};
+
+/**  What up, down, up did for one migration. */
+export type RoundTripStep = {
+	version: string,
+	name: string,
+	/**
+	 *  `diff(before up, after down)`: what down did not restore (an added entry is an object
+	 *  down left behind, a removed one an object it dropped too many). `None` when down failed.
+	 */
+	notRestored: SchemaDiff | null,
+	/**  Down's error, with its file, line and the server's message. */
+	downFailed: string | null,
+	/**  Up run again after down failed, with this error. */
+	upAgainFailed: string | null,
+	/**  `diff(after up, after up again)`, when it is not empty. */
+	upAgainDiffers: SchemaDiff | null,
+};
+
 /**  Where a run should leave a target. */
 export type RunAction = 
 /**  Apply every pending migration. */
@@ -996,6 +1056,31 @@ export type TargetComparison = {
 	down: string,
 };
 
+/**
+ *  A target against the schema its applied migrations build (replayed from the SQL its history
+ *  stored, in a scratch database): what changed outside migrations.
+ */
+export type TargetDrift = {
+	target: string,
+	targetLabel: string,
+	/**  The migrations replayed, by version, in the order they ran. */
+	replayed: string[],
+	/**  The DDL of the schema the history builds, and of the database as it is. */
+	expectedDdl: string,
+	actualDdl: string,
+	/**  From the history's schema to the database: an added entry was made outside migrations. */
+	diff: SchemaDiff,
+	counts: DiffCounts,
+	/**
+	 *  A migration that records the changes (makes the history's schema like the database),
+	 *  and its undo; empty when there is no drift or it cannot be written (see below).
+	 */
+	up: string,
+	down: string,
+	/**  Why the changes cannot be written as a migration, when they cannot. */
+	generateRefused: string | null,
+};
+
 /**  An event of a target's log. */
 export type TargetEvent = {
 	target: string,
@@ -1116,6 +1201,13 @@ export type TlsSettings = {
 	caFile?: string | null,
 	clientCert?: string | null,
 	clientKey?: string | null,
+};
+
+/**  A migration that was applied but not tested, and why. */
+export type Untested = {
+	version: string,
+	name: string,
+	reason: string,
 };
 
 /* Tauri Specta runtime */

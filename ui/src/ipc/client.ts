@@ -37,6 +37,8 @@ import {
   type TargetSchema,
   type MigrationEffect,
   type TargetComparison,
+  type TargetDrift,
+  type RollbackTest,
 } from "./bindings";
 import { messageChannel } from "../platform/channel";
 
@@ -91,6 +93,11 @@ export type {
   TargetSchema,
   MigrationEffect,
   TargetComparison,
+  TargetDrift,
+  RollbackTest,
+  RoundTripReport,
+  RoundTripStep,
+  Untested,
   SchemaView,
   SchemaObject,
   SchemaDiff,
@@ -296,6 +303,15 @@ export const ipc = {
   /** Target A against target B: the diff and the SQL that makes B like A. */
   compareTargets: (project: string, a: string, b: string): Promise<TargetComparison> =>
     call(async () => unwrap(await commands.compareTargets(project, a, b))),
+  /** A target against the schema its applied migrations build (in a scratch database). */
+  schemaDrift: (project: string, target: string): Promise<TargetDrift> =>
+    call(async () => unwrap(await commands.schemaDrift(project, target))),
+  /** Up, down, up of each migration (or of `version`) in a scratch database beside `target`. */
+  testRollback: (project: string, target: string, version: string | null): Promise<RollbackTest> =>
+    call(async () => unwrap(await commands.testRollback(project, target, version))),
+  /** Target A against the schema at `version` of the project (B): the diff and the SQL that makes B like A. */
+  compareVersion: (project: string, target: string, version: string): Promise<TargetComparison> =>
+    call(async () => unwrap(await commands.compareVersion(project, target, version))),
   /** A new migration pair holding `up` and `down`: both files or neither. */
   writeGeneratedMigration: (project: string, name: string, up: string, down: string): Promise<NewMigration> =>
     call(async () => unwrap(await commands.writeGeneratedMigration(project, name, up, down))),

@@ -17,6 +17,10 @@ export const queryKeys = {
   effect: (project: string, target: string, version: string | null) =>
     ["timeline", project, "effect", target, version] as const,
   compare: (project: string, a: string, b: string) => ["timeline", project, "compare", a, b] as const,
+  /** Drift and the schema at a version: under the timeline's key, so runs check again. */
+  drift: (project: string, target: string) => ["timeline", project, "drift", target] as const,
+  compareVersion: (project: string, target: string, version: string) =>
+    ["timeline", project, "compareVersion", target, version] as const,
 };
 
 export function useAppInfo() {
@@ -91,5 +95,19 @@ export function useComparison(project: string | null, a: string | null, b: strin
     queryKey: queryKeys.compare(project ?? "", a ?? "", b ?? ""),
     queryFn: () => ipc.compareTargets(project ?? "", a ?? "", b ?? ""),
     enabled: project !== null && a !== null && b !== null && a !== b,
+  });
+}
+
+export function useDrift(project: string, target: string) {
+  return useQuery({
+    queryKey: queryKeys.drift(project, target),
+    queryFn: () => ipc.schemaDrift(project, target),
+  });
+}
+
+export function useVersionComparison(project: string, target: string, version: string) {
+  return useQuery({
+    queryKey: queryKeys.compareVersion(project, target, version),
+    queryFn: () => ipc.compareVersion(project, target, version),
   });
 }

@@ -1,8 +1,10 @@
 /**
- * Database A against database B: the diff tree (what the generated migration changes in B,
- * each entry with +/−/~ and its text label) beside the two schemas' DDL side by side, with
- * unchanged stretches collapsed, and "Generate migration" to review and write it.
+ * Database A against database B, or against the schema at a migration of the project (built
+ * in a scratch database): the diff tree (what the generated migration changes in B, each entry
+ * with +/−/~ and its text label) beside the two schemas' DDL side by side, with unchanged
+ * stretches collapsed, and "Generate migration" to review and write it.
  */
+import type { UseQueryResult } from "@tanstack/react-query";
 import { lazy, Suspense, useDeferredValue, useMemo, useState } from "react";
 import { Button } from "../../components/Button";
 import { EmptyState } from "../../components/EmptyState";
@@ -10,8 +12,8 @@ import { ErrorState } from "../../components/ErrorState";
 import { Icon } from "../../components/Icon";
 import { LoadingState } from "../../components/LoadingState";
 import { DiffTree } from "../../components/sql/DiffTree";
-import { describeError, type NewMigration, type TimelineTarget } from "../../ipc/client";
-import { useComparison } from "../../ipc/queries";
+import { describeError, type NewMigration, type TargetComparison, type TimelineTarget } from "../../ipc/client";
+import { useComparison, useVersionComparison } from "../../ipc/queries";
 import { countsText, diffRows } from "../../lib/schemaTree";
 import { GenerateDialog } from "./GenerateDialog";
 
@@ -19,36 +21,85 @@ const SqlDiff = lazy(() => import("../../components/sql/SqlDiff").then((m) => ({
 
 export function ComparePanel({ project, a, b }: { project: string; a: TimelineTarget; b: TimelineTarget }) {
   const comparison = useComparison(project, a.id, b.id);
-  const [query, setQuery] = useState("");
-  const deferred = useDeferredValue(query);
+  return (
+    <ComparisonResult
+      project={project}
+      query={comparison}
+      a={a}
+      bLabel={b.label}
+      loading={`Comparing ${a.label} with ${b.label}…`}
+      sameHint="Pick another database to compare with."
+    />
+  );
+}
+
+/** A against the schema at migration `version`, replayed from the folder in a scratch database. */
+export function VersionComparePanel({ project, a, version }: { project: string; a: TimelineTarget; version: string }) {
+  const comparison = useVersionComparison(project, a.id, version);
+  return (
+    <ComparisonResult
+      project={project}
+      query={comparison}
+      a={a}
+      bLabel={comparison.data?.bLabel ?? `schema at ${version}`}
+      loading={`Replaying the migrations up to ${version} into a scratch database beside ${a.label}, then comparing…`}
+      sameHint={`${a.label} is exactly what the migrations up to ${version} build. Pick another version to compare with.`}
+      bNote="B, built from the folder"
+      suggestedName={`${a.label} changes since ${version}`}
+      testId="schema-compare-version"
+    />
+  );
+}
+
+function ComparisonResult({
+  project,
+  query,
+  a,
+  bLabel,
+  loading,
+  sameHint,
+  bNote = "B, now",
+  suggestedName,
+  testId = "schema-compare",
+}: {
+  project: string;
+  query: UseQueryResult<TargetComparison>;
+  a: TimelineTarget;
+  bLabel: string;
+  loading: string;
+  sameHint: string;
+  /** What B is, after its name in the DDL diff's heading. */
+  bNote?: string;
+  suggestedName?: string;
+  testId?: string;
+}) {
+  const [search, setSearch] = useState("");
+  const deferred = useDeferredValue(search);
   const [generating, setGenerating] = useState(false);
   const [written, setWritten] = useState<NewMigration | null>(null);
-  const rows = useMemo(
-    () => (comparison.data ? diffRows(comparison.data.diff, deferred) : []),
-    [comparison.data, deferred],
-  );
+  const rows = useMemo(() => (query.data ? diffRows(query.data.diff, deferred) : []), [query.data, deferred]);
 
-  if (comparison.isPending) return <LoadingState label={`Comparing ${a.label} with ${b.label}…`} />;
-  if (comparison.isError) {
-    const error = describeError(comparison.error);
+  if (query.isPending) return <LoadingState label={loading} />;
+  if (query.isError) {
+    const error = describeError(query.error);
     return (
       <ErrorState
-        title="The two databases could not be compared"
+        title={`${a.label} could not be compared with ${bLabel}`}
         summary={error.summary}
         message={error.message}
         code={error.code}
-        onRetry={() => void comparison.refetch()}
-        retrying={comparison.isFetching}
+        onRetry={() => void query.refetch()}
+        retrying={query.isFetching}
       />
     );
   }
-  const c = comparison.data;
+  const c = query.data;
   const same = c.diff.namespaces.length === 0;
   return (
-    <div className="sc-compare" data-testid="schema-compare">
+    <div className="sc-compare" data-testid={testId}>
       <div className="sc-compare__bar">
         <p className="sc-compare__what" data-testid="compare-summary">
-          To make <strong>{b.label}</strong> like <strong>{a.label}</strong>: {countsText(c.counts)}
+          To make <strong>{bLabel}</strong> like <strong>{a.label}</strong>: {countsText(c.counts)}
         </p>
         {written !== null && (
           <p className="notice notice--success" role="status" data-testid="generate-written">
@@ -63,7 +114,7 @@ export function ComparePanel({ project, a, b }: { project: string; a: TimelineTa
       {same ? (
         <EmptyState title="No differences" icon={<Icon name="ok" size={28} />}>
           <p>
-            {a.label} and {b.label} have the same schema. Pick another database to compare with.
+            {a.label} and {bLabel} have the same schema. {sameHint}
           </p>
         </EmptyState>
       ) : (
@@ -74,14 +125,20 @@ export function ComparePanel({ project, a, b }: { project: string; a: TimelineTa
               type="search"
               placeholder="Search the differences…"
               aria-label="Search the differences"
-              value={query}
-              onChange={(e) => setQuery(e.target.value)}
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
             />
-            <DiffTree rows={rows} label={`Differences from ${b.label} to ${a.label}`} />
+            <DiffTree rows={rows} label={`Differences from ${bLabel} to ${a.label}`} />
           </div>
           <div className="sc-compare__ddl">
             <Suspense fallback={<LoadingState label="Opening the diff…" />}>
-              <SqlDiff stored={c.bDdl} file={c.aDdl} dialect={a.engine} storedLabel={`${b.label} (B, now)`} fileLabel={`${a.label} (A, wanted)`} />
+              <SqlDiff
+                stored={c.bDdl}
+                file={c.aDdl}
+                dialect={a.engine}
+                storedLabel={`${bLabel} (${bNote})`}
+                fileLabel={`${a.label} (A, wanted)`}
+              />
             </Suspense>
           </div>
         </div>
@@ -92,7 +149,7 @@ export function ComparePanel({ project, a, b }: { project: string; a: TimelineTa
           up={c.up}
           down={c.down}
           dialect={a.engine}
-          suggestedName={`make ${b.label} like ${a.label}`}
+          suggestedName={suggestedName ?? `make ${bLabel} like ${a.label}`}
           onClose={() => setGenerating(false)}
           onWritten={(made) => {
             setGenerating(false);

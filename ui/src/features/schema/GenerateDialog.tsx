@@ -30,6 +30,7 @@ export function GenerateDialog({
   down,
   dialect,
   suggestedName,
+  note,
   onClose,
   onWritten,
 }: {
@@ -38,6 +39,8 @@ export function GenerateDialog({
   down: string;
   dialect: DatabaseKind;
   suggestedName: string;
+  /** Something to know before writing, shown above the SQL. */
+  note?: string;
   onClose: () => void;
   onWritten: (made: NewMigration) => void;
 }) {
@@ -59,7 +62,9 @@ export function GenerateDialog({
       testId="generate-dialog"
       actions={
         <>
-          <Button onClick={onClose}>Cancel</Button>
+          <Button data-testid="generate-cancel" onClick={onClose}>
+            Cancel
+          </Button>
           <Button
             variant="primary"
             data-testid="generate-write"
@@ -88,6 +93,11 @@ export function GenerateDialog({
           />
         )}
       </Field>
+      {note !== undefined && (
+        <p className="notice" data-testid="generate-note">
+          {note}
+        </p>
+      )}
       <Suspense fallback={<LoadingState label="Opening the SQL…" />}>
         <h3 className="sc-detail__sub">Up</h3>
         <SqlView sql={up} dialect={dialect} label="Up SQL" testId="generate-up" />

@@ -1,11 +1,13 @@
 /**
  * The Schema screen: pick a project's database and browse its live schema (a searchable
- * object tree beside the selected object's attributes and DDL), or pick a second database to
- * compare with and generate the migration that makes it like the first. Server state is the
- * `schemaOf` and `compareTargets` queries; the target list is the timeline's.
+ * object tree beside the selected object's attributes and DDL), or compare it with a second
+ * database or with the schema at a migration of the project and generate the migration that
+ * makes one like the other; check its drift; or test the project's rollbacks beside it. Server
+ * state is the `schemaOf`, `compareTargets`, `compareVersion` and `schemaDrift` queries and the
+ * `testRollback` mutation; the target and migration lists are the timeline's.
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Button } from "../../components/Button";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
@@ -15,10 +17,15 @@ import { Screen } from "../../components/Screen";
 import { describeError, type TimelineTarget } from "../../ipc/client";
 import { queryKeys, useProjects, useTimeline } from "../../ipc/queries";
 import { engineName } from "../../lib/format";
-import { ComparePanel } from "./ComparePanel";
+import { ComparePanel, VersionComparePanel } from "./ComparePanel";
+import { DriftPanel } from "./DriftPanel";
+import { RollbackPanel } from "./RollbackPanel";
 import { SchemaBrowser } from "./SchemaBrowser";
 import "../../components/sql/sql.css";
 import "./schema.css";
+
+/** The "Compare with…" choice that compares with the schema at a migration of the project. */
+const AT_VERSION = "@version";
 
 export function SchemaScreen() {
   const projects = useProjects();
@@ -31,11 +38,20 @@ export function SchemaScreen() {
   const timeline = useTimeline(project);
   const [target, setTarget] = useState<string | null>(null);
   const [other, setOther] = useState<string | null>(null);
+  const [chosenVersion, setVersion] = useState<string | null>(null);
+  const [check, setCheck] = useState<"drift" | "rollback" | null>(null);
   const client = useQueryClient();
 
   const targets = timeline.data?.targets ?? [];
   const current = targets.find((t) => t.id === target) ?? targets[0] ?? null;
   const compareWith = targets.find((t) => t.id === other && t.id !== current?.id) ?? null;
+  const rows = timeline.data?.rows;
+  // Versioned migrations on disk: newest first to compare with, in apply order to test.
+  const versions = useMemo(() => (rows ?? []).filter((r) => r.onDisk && !r.repeatable), [rows]);
+  const newestFirst = useMemo(() => [...versions].reverse(), [versions]);
+  const reversible = useMemo(() => versions.filter((r) => r.reversible), [versions]);
+  const atVersion =
+    other === AT_VERSION ? (versions.find((r) => r.version === chosenVersion) ?? newestFirst[0] ?? null) : null;
 
   let body;
   if (projects.isPending || (project !== null && timeline.isPending)) {
@@ -61,8 +77,14 @@ export function SchemaScreen() {
         </p>
       </EmptyState>
     );
+  } else if (check === "drift") {
+    body = <DriftPanel key={current.id} project={project} target={current} />;
+  } else if (check === "rollback") {
+    body = <RollbackPanel key={current.id} project={project} target={current} choices={reversible} />;
   } else if (compareWith !== null) {
     body = <ComparePanel project={project} a={current} b={compareWith} />;
+  } else if (atVersion !== null) {
+    body = <VersionComparePanel project={project} a={current} version={atVersion.version} />;
   } else {
     body = <SchemaBrowser project={project} target={current} />;
   }
@@ -111,10 +133,50 @@ export function SchemaScreen() {
                 label="Compare with…"
                 testId="schema-compare-with"
                 targets={targets.filter((t) => t.id !== current.id)}
-                value={compareWith?.id ?? ""}
+                value={compareWith?.id ?? (atVersion !== null ? AT_VERSION : "")}
                 none="Nothing (browse)"
-                onChange={(id) => setOther(id === "" ? null : id)}
+                extra={versions.length > 0 ? { value: AT_VERSION, label: "The schema at a migration…" } : undefined}
+                onChange={(id) => {
+                  setOther(id === "" ? null : id);
+                  setCheck(null);
+                }}
               />
+              {atVersion !== null && (
+                <label className="sc-picker">
+                  <span className="sc-picker__label">Migration</span>
+                  <select
+                    className="select"
+                    data-testid="schema-compare-version-pick"
+                    value={atVersion.version}
+                    onChange={(e) => {
+                      setVersion(e.target.value);
+                      setCheck(null);
+                    }}
+                  >
+                    {newestFirst.map((r) => (
+                      <option key={r.version} value={r.version}>
+                        {r.version} {r.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              <Button
+                data-testid="schema-check-drift"
+                aria-pressed={check === "drift"}
+                title="Compare this database with what its applied migrations build"
+                onClick={() => setCheck(check === "drift" ? null : "drift")}
+              >
+                <Icon name="modified" size={14} /> Check drift
+              </Button>
+              <Button
+                data-testid="schema-test-rollback"
+                aria-pressed={check === "rollback"}
+                title="Apply, roll back and apply again each migration in a scratch database beside this one"
+                onClick={() => setCheck(check === "rollback" ? null : "rollback")}
+              >
+                <Icon name="down" size={14} /> Test rollback
+              </Button>
               <Button
                 data-testid="schema-refresh"
                 title="Read the schema again"
@@ -138,6 +200,7 @@ function TargetSelect({
   targets,
   value,
   none,
+  extra,
   onChange,
 }: {
   label: string;
@@ -145,6 +208,8 @@ function TargetSelect({
   targets: readonly TimelineTarget[];
   value: string;
   none?: string;
+  /** One more choice after the databases. */
+  extra?: { value: string; label: string };
   onChange: (id: string) => void;
 }) {
   return (
@@ -157,6 +222,7 @@ function TargetSelect({
             {t.label} · {engineName(t.engine)}
           </option>
         ))}
+        {extra !== undefined && <option value={extra.value}>{extra.label}</option>}
       </select>
     </label>
   );

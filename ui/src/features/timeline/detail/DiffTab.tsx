@@ -2,6 +2,7 @@
  * The Diff tab: what this migration would change in a chosen database where it is pending,
  * previewed up to and including it (nothing is left behind): the diff tree beside the
  * before/after DDL. Where it is applied, it says the diff covers pending migrations only.
+ * Below, "Test rollback" of this migration in a scratch database beside the chosen database.
  */
 import { lazy, Suspense, useMemo, useState } from "react";
 import { ErrorState } from "../../../components/ErrorState";
@@ -10,6 +11,7 @@ import { DiffTree } from "../../../components/sql/DiffTree";
 import { describeError, type TimelineTarget } from "../../../ipc/client";
 import { useMigrationEffect } from "../../../ipc/queries";
 import { countsText, diffRows } from "../../../lib/schemaTree";
+import { RollbackCheck } from "./RollbackCheck";
 import "../../../components/sql/sql.css";
 
 const SqlDiff = lazy(() => import("../../../components/sql/SqlDiff").then((m) => ({ default: m.SqlDiff })));
@@ -78,6 +80,7 @@ export function DiffTab({ project, version, targets }: { project: string; versio
         </label>
       )}
       {body}
+      <RollbackCheck key={target.id} project={project} version={version} target={target} />
     </div>
   );
 }
