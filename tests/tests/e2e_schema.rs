@@ -3,7 +3,10 @@
 //! embedded database is left untouched by the preview); once applied, the Schema screen lists
 //! the project's tables with their DDL; Compare between two PostgreSQL connections whose
 //! schemas differ by a column and an index shows those changes, and Generate migration writes
-//! a pair that makes B like A.
+//! a pair that makes B like A. On the demo project: Check drift reports no drift, then the
+//! column an `ALTER TABLE` made by hand on the embedded file; Test rollback of the folder
+//! passes; Compare with the schema at an earlier migration shows the tables added since; the
+//! timeline's Diff tab tests one migration's rollback and names the table its down forgot.
 //!
 //! Run with `cargo test -p strata-system-tests --features e2e --test e2e_schema -- --nocapture`
 //! after building the app with its UI embedded. Screenshots land in `target/e2e/timeline/` and
@@ -234,6 +237,169 @@ fn diff_tab_schema_tree_and_compare_with_generate() {
         "timeline-diff-tab.png",
         "schema-tree.png",
         "schema-compare.png",
+    ] {
+        keep_shot(shot);
+    }
+}
+
+/// The demo project's migration that creates audit_log: three more come after it.
+const DEMO_AUDIT_LOG: &str = "20240402100000";
+
+#[test]
+fn drift_test_rollback_and_compare_with_a_version() {
+    let _serial = ui::serial();
+    let ws = Workspace::demo_copy();
+    let all: Vec<String> = (ws.migrations().migrations.iter())
+        .map(|m| m.version.as_str().to_owned())
+        .collect();
+    let app = App::launch_with(
+        &ws,
+        "schema-checks",
+        &[("WEBKIT_DISABLE_COMPOSITING_MODE", Path::new("1"))],
+    );
+    app.check(|ui: &Ui| {
+        let last = all.last().unwrap();
+        ui.wait_cell(last, EMBEDDED, "pending");
+        ui.row_action(last, EMBEDDED, "apply");
+        ui.wait_plan(&all);
+        ui.start_run();
+        ui.wait_finished();
+        ui.close_run();
+        ui.nav("schema");
+        ui.wait_text("[data-testid=schema-tree]", |t| t.contains("orders"));
+
+        // Drift: none after the migrations, then the hand-made column.
+        ui.click("[data-testid=schema-check-drift]");
+        let clean = ui.wait_text("[data-testid=drift-headline]", |t| !t.is_empty());
+        assert_eq!(
+            clean.trim(),
+            format!(
+                "No drift: the database matches its {} applied migrations",
+                all.len()
+            )
+        );
+        execute(
+            &ws.embedded_url(),
+            "ALTER TABLE users ADD COLUMN nickname TEXT",
+        );
+        ui.click("[data-testid=drift-again]");
+        let drifted = ui.wait_text("[data-testid=drift-headline]", |t| t.contains("outside"));
+        assert_eq!(drifted.trim(), "1 object changed outside migrations");
+        let lines = diff_lines(ui, "[data-testid=schema-drift] [data-testid=diff-tree]");
+        assert_eq!(
+            lines,
+            ["changed namespace main", "changed table users", "added column nickname"],
+            "the drift tree"
+        );
+        ui.text("[data-testid=schema-drift] [data-testid=sql-diff]");
+        ui.screen_shot("schema-drift.png");
+        // The migration that records it adds the column.
+        ui.click("[data-testid=generate-migration]");
+        ui.wait_text("[data-testid=generate-up]", |t| t.contains("nickname"));
+        ui.click("[data-testid=generate-cancel]");
+
+        // Test rollback of the whole folder, in a scratch file: every migration round-trips.
+        ui.click("[data-testid=schema-test-rollback]");
+        ui.click("[data-testid=rollback-run]");
+        let headline = ui
+            .session
+            .wait_text(
+                "[data-testid=rollback-headline]",
+                Duration::from_secs(180),
+                |t| t.contains("round-trip"),
+            )
+            .unwrap_or_else(|e| panic!("the rollback test did not end: {e}"));
+        let reversible = ws
+            .migrations()
+            .migrations
+            .iter()
+            .filter(|m| m.is_reversible())
+            .count();
+        assert!(
+            headline.contains(&format!("All {reversible} migrations round-trip"))
+                && headline.contains("passed"),
+            "{headline}"
+        );
+        let outcomes = ui.session
+            .script("return [...document.querySelectorAll('[data-testid=rollback-step]')].map((r) => r.dataset.outcome);")
+            .unwrap();
+        assert!(
+            (outcomes.as_array().unwrap().iter()).all(|o| o == "round-trips"),
+            "{outcomes}"
+        );
+        ui.screen_shot("schema-test-rollback.png");
+        ui.click("[data-testid=schema-test-rollback]");
+
+        // Compare with the schema at an earlier migration: what came after it, and the column.
+        ui.set_value("[data-testid=schema-compare-with]", "@version");
+        ui.set_value("[data-testid=schema-compare-version-pick]", DEMO_AUDIT_LOG);
+        let summary = ui.wait_text(
+            "[data-testid=schema-compare-version] [data-testid=compare-summary]",
+            |t| t.contains(DEMO_AUDIT_LOG),
+        );
+        assert!(
+            summary.contains(&format!("schema at {DEMO_AUDIT_LOG} (create_audit_log)")),
+            "{summary}"
+        );
+        let lines = diff_lines(
+            ui,
+            "[data-testid=schema-compare-version] [data-testid=diff-tree]",
+        );
+        let joined = lines.join("\n");
+        for want in [
+            "added table app_settings",
+            "added view order_summaries",
+            "changed table products",
+            "added column deleted_at",
+            "added column nickname",
+        ] {
+            assert!(
+                lines.iter().any(|l| l == want),
+                "no \"{want}\" against the version:\n{joined}"
+            );
+        }
+        assert!(
+            !lines.iter().any(|l| l == "added table audit_log"),
+            "audit_log is in the version:\n{joined}"
+        );
+        ui.text("[data-testid=schema-compare-version] [data-testid=sql-diff]");
+        ui.screen_shot("schema-compare-version.png");
+
+        // One migration's rollback from the timeline's Diff tab: a down part that forgets its
+        // table is named, with the table it left behind.
+        let up = std::fs::read_to_string(ws.migration_file(DEMO_AUDIT_LOG, "create_audit_log", "up"))
+            .unwrap();
+        ws.write_migration(DEMO_AUDIT_LOG, "create_audit_log", &up, Some("SELECT 1;\n"));
+        ui.nav("timeline");
+        ui.open_detail(DEMO_AUDIT_LOG);
+        ui.click("[data-testid=detail-tab-diff]");
+        // Once the tab's preview has answered (it is applied), the button stops moving.
+        ui.text("[data-testid=diff-not-pending]");
+        ui.click("[data-testid=detail-rollback-run]");
+        let result = ui
+            .session
+            .wait_text(
+                "[data-testid=detail-rollback-result]",
+                Duration::from_secs(120),
+                |t| t.contains("round-trip"),
+            )
+            .unwrap_or_else(|e| panic!("the rollback test did not end: {e}"));
+        assert!(
+            result.contains("1 of 1 migration did not round-trip"),
+            "{result}"
+        );
+        let lines = diff_lines(ui, "[data-testid=detail-rollback-result] [data-testid=rollback-diff]");
+        assert!(
+            lines.iter().any(|l| l == "added table audit_log"),
+            "the table down left behind: {lines:?}"
+        );
+        ui.screen_shot("timeline-detail-rollback.png");
+    });
+    for shot in [
+        "schema-drift.png",
+        "schema-test-rollback.png",
+        "schema-compare-version.png",
+        "timeline-detail-rollback.png",
     ] {
         keep_shot(shot);
     }

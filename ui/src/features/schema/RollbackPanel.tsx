@@ -79,7 +79,7 @@ export function RollbackPanel({
 
   return (
     <div className="sc-compare" data-testid="schema-rollback">
-      <div className="sc-compare__bar">
+      <div className="sc-rollback__bar">
         <label className="sc-picker">
           <span className="sc-picker__label">Migrations to test</span>
           <select

@@ -161,29 +161,33 @@ export function SchemaScreen() {
                   </select>
                 </label>
               )}
-              <Button
-                data-testid="schema-check-drift"
-                aria-pressed={check === "drift"}
-                title="Compare this database with what its applied migrations build"
-                onClick={() => setCheck(check === "drift" ? null : "drift")}
-              >
-                <Icon name="modified" size={14} /> Check drift
-              </Button>
-              <Button
-                data-testid="schema-test-rollback"
-                aria-pressed={check === "rollback"}
-                title="Apply, roll back and apply again each migration in a scratch database beside this one"
-                onClick={() => setCheck(check === "rollback" ? null : "rollback")}
-              >
-                <Icon name="down" size={14} /> Test rollback
-              </Button>
-              <Button
-                data-testid="schema-refresh"
-                title="Read the schema again"
-                onClick={() => project !== null && void client.invalidateQueries({ queryKey: queryKeys.timeline(project) })}
-              >
-                <Icon name="retry" size={14} /> Refresh
-              </Button>
+              <div className="sc-actions__group">
+                <Button
+                  className="sc-toggle"
+                  data-testid="schema-check-drift"
+                  aria-pressed={check === "drift"}
+                  title="Compare this database with what its applied migrations build"
+                  onClick={() => setCheck(check === "drift" ? null : "drift")}
+                >
+                  <Icon name="modified" size={14} /> Check drift
+                </Button>
+                <Button
+                  className="sc-toggle"
+                  data-testid="schema-test-rollback"
+                  aria-pressed={check === "rollback"}
+                  title="Apply, roll back and apply again each migration in a scratch database beside this one"
+                  onClick={() => setCheck(check === "rollback" ? null : "rollback")}
+                >
+                  <Icon name="down" size={14} /> Test rollback
+                </Button>
+                <Button
+                  data-testid="schema-refresh"
+                  title="Read the schema again"
+                  onClick={() => project !== null && void client.invalidateQueries({ queryKey: queryKeys.timeline(project) })}
+                >
+                  <Icon name="retry" size={14} /> Refresh
+                </Button>
+              </div>
             </>
           )}
         </div>
