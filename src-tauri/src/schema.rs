@@ -10,11 +10,13 @@ use std::future::Future;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use strata_core::schema::compare::with_directive;
 use strata_core::schema::ddl::up_down;
 use strata_core::schema::diff::{diff, RenameHints};
 use strata_core::schema::introspect::{introspect_url, IntrospectError};
 use strata_core::schema::preview::{preview, PreviewError};
 use strata_core::schema::Schema;
+use strata_core::DatabaseKind;
 use strata_project::Project;
 
 use crate::commands::schema::{MigrationEffect, TargetComparison, TargetSchema};
@@ -153,6 +155,13 @@ pub fn write_generated(
             "the up SQL is empty: there is nothing to migrate. Compare two databases that differ, then generate again.",
         ));
     }
+    // A SQLite table rebuild sets PRAGMA foreign_keys, which does nothing inside a transaction:
+    // such a part gets the no-transaction directive, as `strata schema generate` gives it. The
+    // pragma exists in SQLite only, so no other engine's SQL is changed.
+    let (up, down) = (
+        &with_directive(DatabaseKind::Sqlite, up),
+        &with_directive(DatabaseKind::Sqlite, down),
+    );
     let made = crate::timeline::new_migration(root, name)?;
     let up_path = Path::new(&made.up_path).to_owned();
     let down_path = made.down_path.as_deref().map(Path::new).map(Path::to_owned);

@@ -106,6 +106,31 @@ async fn drift_of_the_embedded_database_names_a_hand_made_column() {
         lines(&back.diff),
         ["changed Table users", "removed Column users.nickname"]
     );
+
+    // Written as a migration: the down part drops the column by rebuilding the table, whose
+    // PRAGMA must run outside a transaction, so that part says so and the project reads it so.
+    assert!(
+        drifted.down.contains("PRAGMA foreign_keys"),
+        "SQLite drops the column by rebuilding the table: {}",
+        drifted.down
+    );
+    let made = strata_desktop::schema::write_generated(
+        &app.project(),
+        "record nickname",
+        &drifted.up,
+        &drifted.down,
+    )
+    .unwrap();
+    let down = std::fs::read_to_string(made.down_path.as_ref().unwrap()).unwrap();
+    assert!(down.starts_with("-- strata:no-transaction\n"), "{down}");
+    let up = std::fs::read_to_string(&made.up_path).unwrap();
+    assert!(!up.contains("no-transaction"), "{up}");
+    let set = strata_project::Project::open(&app.root)
+        .unwrap()
+        .migrations()
+        .unwrap();
+    let m = set.migrations.last().unwrap();
+    assert!(m.down.as_ref().unwrap().no_transaction && !m.up.no_transaction);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

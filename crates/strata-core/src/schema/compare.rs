@@ -136,8 +136,9 @@ pub fn script(statements: &[String]) -> String {
 }
 
 /// On SQLite a part that sets `PRAGMA foreign_keys` must run outside a transaction (inside one
-/// the pragma does nothing): the directive goes on its first line, unless it is there.
-fn with_directive(kind: DatabaseKind, text: &str) -> String {
+/// the pragma does nothing): the directive goes on its first line, unless it is there. Other
+/// engines' text is returned as it is.
+pub fn with_directive(kind: DatabaseKind, text: &str) -> String {
     let needs = kind == DatabaseKind::Sqlite
         && text.to_ascii_lowercase().contains("pragma foreign_keys")
         && !text.starts_with(NO_TRANSACTION);
