@@ -7,6 +7,7 @@
 mod support;
 
 use strata_core::schema::diff::SchemaDiff;
+use strata_core::schema::roundtrip::RoundTripProgress;
 use strata_desktop::commands::timeline::EMBEDDED_TARGET;
 use strata_desktop::{schema::checks, IpcErrorCode};
 use strata_project::connections::PasswordInput;
@@ -136,9 +137,30 @@ async fn drift_of_the_embedded_database_names_a_hand_made_column() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_rollback_reports_each_migration_and_what_down_forgot() {
     let app = App::new(FILES);
-    let all = checks::rollback_test(&app.state, &app.project(), EMBEDDED_TARGET, None)
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = heard.clone();
+    let tell = move |p: RoundTripProgress| {
+        let phase = format!("{:?}", p.phase);
+        keep.lock()
+            .unwrap()
+            .push(format!("{}/{} {} {phase}", p.index, p.total, p.version));
+    };
+    let all = checks::rollback_test(&app.state, &app.project(), EMBEDDED_TARGET, None, tell)
         .await
         .unwrap();
+    // Progress before every step: up, down, up again of each tested one; up alone of the last.
+    assert_eq!(
+        *heard.lock().unwrap(),
+        [
+            format!("1/3 {V1} Up"),
+            format!("1/3 {V1} Down"),
+            format!("1/3 {V1} UpAgain"),
+            format!("2/3 {V2} Up"),
+            format!("2/3 {V2} Down"),
+            format!("2/3 {V2} UpAgain"),
+            format!("3/3 {V3} Up"),
+        ]
+    );
     assert!(all.clean, "{:?}", all.report);
     assert_eq!(all.tested, 2);
     assert_eq!(all.failed, 0);
@@ -166,9 +188,15 @@ async fn test_rollback_reports_each_migration_and_what_down_forgot() {
         "SELECT 1;\n",
     )
     .unwrap();
-    let one = checks::rollback_test(&app.state, &app.project(), EMBEDDED_TARGET, Some(V2))
-        .await
-        .unwrap();
+    let one = checks::rollback_test(
+        &app.state,
+        &app.project(),
+        EMBEDDED_TARGET,
+        Some(V2),
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert!(!one.clean);
     assert_eq!((one.tested, one.failed), (1, 1));
     assert_eq!(one.version.as_deref(), Some(V2));
@@ -185,6 +213,7 @@ async fn test_rollback_reports_each_migration_and_what_down_forgot() {
         &app.project(),
         EMBEDDED_TARGET,
         Some("19990101000000"),
+        |_| {},
     )
     .await
     .unwrap_err();
@@ -268,7 +297,7 @@ async fn without_createdb_the_engine_says_which_privilege_to_grant() {
         .await
         .unwrap();
 
-    let rollback = checks::rollback_test(&app.state, &app.project(), &id, None).await;
+    let rollback = checks::rollback_test(&app.state, &app.project(), &id, None, |_| {}).await;
     let drift = checks::drift_of(&app.state, &app.project(), &id).await;
     let version = checks::compare_version(&app.state, &app.project(), &id, V1).await;
     db.execute(&format!("DROP OWNED BY {role}")).await.unwrap();

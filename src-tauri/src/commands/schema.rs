@@ -7,8 +7,9 @@ use serde::Serialize;
 use specta::Type;
 use strata_core::schema::diff::{ObjectKind, PartKind, SchemaDiff};
 use strata_core::schema::preview::PreviewMethod;
-use strata_core::schema::roundtrip::RoundTripReport;
+use strata_core::schema::roundtrip::{RoundTripProgress, RoundTripReport};
 use strata_core::DatabaseKind;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::commands::timeline::NewMigration;
@@ -208,7 +209,7 @@ pub async fn schema_drift(
 }
 
 /// Up, down and up again of each migration of the project (or of `version` alone) in a scratch
-/// database beside `target`; the target is not touched.
+/// database beside `target`, telling `progress` before each step; the target is not touched.
 #[tauri::command]
 #[specta::specta]
 pub async fn test_rollback(
@@ -216,8 +217,13 @@ pub async fn test_rollback(
     project: String,
     target: String,
     version: Option<String>,
+    progress: Channel<RoundTripProgress>,
 ) -> Result<RollbackTest, IpcError> {
-    crate::schema::checks::rollback_test(&state, &project, &target, version.as_deref()).await
+    let tell = move |p| {
+        // A closed window stops listening; the test goes on and its result is dropped.
+        let _ = progress.send(p);
+    };
+    crate::schema::checks::rollback_test(&state, &project, &target, version.as_deref(), tell).await
 }
 
 /// Target `target` (A) against the schema at `version` of the project (B), built in a scratch

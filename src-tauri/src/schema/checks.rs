@@ -9,7 +9,9 @@ use strata_core::schema::at_version::{compare_at, SchemaAtError};
 use strata_core::schema::ddl::up_down;
 use strata_core::schema::diff::{diff, RenameHints};
 use strata_core::schema::drift::{drift, DriftError};
-use strata_core::schema::roundtrip::{test_rollback, RoundTripError};
+use strata_core::schema::roundtrip::{
+    test_rollback_with_progress, RoundTripError, RoundTripProgress,
+};
 use strata_core::schema::scratch::ScratchError;
 use strata_core::MigrationSet;
 use strata_project::Project;
@@ -62,12 +64,14 @@ pub async fn drift_of(state: &AppState, root: &str, id: &str) -> Result<TargetDr
 }
 
 /// Up, down and up again of every migration with a down part (or of `version` alone, those
-/// before it applied first) in a scratch database beside target `id`.
+/// before it applied first) in a scratch database beside target `id`; `on_progress` hears
+/// before each step.
 pub async fn rollback_test(
     state: &AppState,
     root: &str,
     id: &str,
     version: Option<&str>,
+    on_progress: impl FnMut(RoundTripProgress) + Send + 'static,
 ) -> Result<RollbackTest, IpcError> {
     let started = Instant::now();
     let set = migrations(root)?;
@@ -79,7 +83,7 @@ pub async fn rollback_test(
         ROLLBACK_BOUND,
         "testing rollbacks",
         move || async move {
-            test_rollback(url.expose(), &set, only.as_deref())
+            test_rollback_with_progress(url.expose(), &set, only.as_deref(), on_progress)
                 .await
                 .map_err(rollback_error)
         },

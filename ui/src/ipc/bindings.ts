@@ -109,9 +109,9 @@ export const commands = {
 	schemaDrift: (project: string, target: string) => typedError<TargetDrift, IpcError>(__TAURI_INVOKE("schema_drift", { project, target })),
 	/**
 	 *  Up, down and up again of each migration of the project (or of `version` alone) in a scratch
-	 *  database beside `target`; the target is not touched.
+	 *  database beside `target`, telling `progress` before each step; the target is not touched.
 	 */
-	testRollback: (project: string, target: string, version: string | null) => typedError<RollbackTest, IpcError>(__TAURI_INVOKE("test_rollback", { project, target, version })),
+	testRollback: (project: string, target: string, version: string | null, progress: Channel<RoundTripProgress>) => typedError<RollbackTest, IpcError>(__TAURI_INVOKE("test_rollback", { project, target, version, progress })),
 	/**
 	 *  Target `target` (A) against the schema at `version` of the project (B), built in a scratch
 	 *  database: the diff and the SQL that makes B like A.
@@ -809,6 +809,20 @@ export type RollbackTest = {
 	tested: number,
 	failed: number,
 	ms: number | null,
+};
+
+/**  The step of a round trip that is about to run. */
+export type RoundTripPhase = 
+/**  Applying the migration (and, before the tested one, those before it). */
+"up" | "down" | "upAgain";
+
+/**  Where a Test rollback is: migration `index` of `total` (1-based), about to run `phase`. */
+export type RoundTripProgress = {
+	index: number,
+	total: number,
+	version: string,
+	name: string,
+	phase: RoundTripPhase,
 };
 
 export type RoundTripReport = {

@@ -39,6 +39,7 @@ import {
   type TargetComparison,
   type TargetDrift,
   type RollbackTest,
+  type RoundTripProgress,
 } from "./bindings";
 import { messageChannel } from "../platform/channel";
 
@@ -96,6 +97,8 @@ export type {
   TargetDrift,
   RollbackTest,
   RoundTripReport,
+  RoundTripProgress,
+  RoundTripPhase,
   RoundTripStep,
   Untested,
   SchemaView,
@@ -306,9 +309,14 @@ export const ipc = {
   /** A target against the schema its applied migrations build (in a scratch database). */
   schemaDrift: (project: string, target: string): Promise<TargetDrift> =>
     call(async () => unwrap(await commands.schemaDrift(project, target))),
-  /** Up, down, up of each migration (or of `version`) in a scratch database beside `target`. */
-  testRollback: (project: string, target: string, version: string | null): Promise<RollbackTest> =>
-    call(async () => unwrap(await commands.testRollback(project, target, version))),
+  /** Up, down, up of each migration (or of `version`) in a scratch database beside `target`; `onProgress` hears before each step. */
+  testRollback: (
+    project: string,
+    target: string,
+    version: string | null,
+    onProgress: (progress: RoundTripProgress) => void,
+  ): Promise<RollbackTest> =>
+    call(async () => unwrap(await commands.testRollback(project, target, version, messageChannel(onProgress)))),
   /** Target A against the schema at `version` of the project (B): the diff and the SQL that makes B like A. */
   compareVersion: (project: string, target: string, version: string): Promise<TargetComparison> =>
     call(async () => unwrap(await commands.compareVersion(project, target, version))),

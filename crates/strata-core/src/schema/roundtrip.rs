@@ -75,6 +75,29 @@ impl RoundTripReport {
     }
 }
 
+/// The step of a round trip that is about to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum RoundTripPhase {
+    /// Applying the migration (and, before the tested one, those before it).
+    Up,
+    Down,
+    UpAgain,
+}
+
+/// Where a Test rollback is: migration `index` of `total` (1-based), about to run `phase`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RoundTripProgress {
+    pub index: u32,
+    pub total: u32,
+    pub version: String,
+    pub name: String,
+    pub phase: RoundTripPhase,
+}
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RoundTripError {
@@ -108,6 +131,16 @@ pub async fn test_rollback(
     set: &MigrationSet,
     only: Option<&str>,
 ) -> Result<RoundTripReport, RoundTripError> {
+    test_rollback_with_progress(url, set, only, |_| {}).await
+}
+
+/// [`test_rollback`], telling `on_progress` before each up, down and up again.
+pub async fn test_rollback_with_progress(
+    url: &str,
+    set: &MigrationSet,
+    only: Option<&str>,
+    mut on_progress: impl FnMut(RoundTripProgress),
+) -> Result<RoundTripReport, RoundTripError> {
     let versioned: Vec<&Migration> = (set.migrations.iter())
         .filter(|m| m.kind == MigrationKind::Versioned)
         .collect();
@@ -131,7 +164,15 @@ pub async fn test_rollback(
         untested: Vec::new(),
         stopped_after: None,
     };
-    let result = walk_steps(url, scratch.url(), set, walk, last.is_some(), &mut report).await;
+    let result = walk_steps(
+        (url, scratch.url()),
+        set,
+        walk,
+        last.is_some(),
+        &mut report,
+        &mut on_progress,
+    )
+    .await;
     let dropped = scratch.drop_now().await;
     result?;
     dropped?;
@@ -139,13 +180,14 @@ pub async fn test_rollback(
 }
 
 async fn walk_steps(
-    target_url: &str,
-    url: &str,
+    (target_url, url): (&str, &str),
     set: &MigrationSet,
     walk: &[&Migration],
     only_last: bool,
     report: &mut RoundTripReport,
+    on_progress: &mut impl FnMut(RoundTripProgress),
 ) -> Result<(), RoundTripError> {
+    let total = u32::try_from(walk.len()).unwrap_or(u32::MAX);
     // On MySQL the scratch database is the namespace: shown under the target's name.
     let kind = DatabaseKind::from_url(target_url);
     let introspect = || async move {
@@ -162,6 +204,17 @@ async fn walk_steps(
     for (i, m) in walk.iter().enumerate() {
         let (version, name) = (m.version.as_str().to_owned(), m.name.clone());
         let tested = !only_last || i + 1 == walk.len();
+        let said = (version.clone(), name.clone());
+        let mut tell = |phase| {
+            on_progress(RoundTripProgress {
+                index: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                total,
+                version: said.0.clone(),
+                name: said.1.clone(),
+                phase,
+            });
+        };
+        tell(RoundTripPhase::Up);
         let s0 = introspect().await?;
         run(Target::UpTo(m.version.clone()))
             .await
@@ -190,6 +243,7 @@ async fn walk_steps(
             up_again_failed: None,
             up_again_differs: None,
         };
+        tell(RoundTripPhase::Down);
         if let Err(e) = run(Target::DownSteps(1)).await {
             step.down_failed = Some(e.to_string());
             report.steps.push(step);
@@ -198,6 +252,7 @@ async fn walk_steps(
         }
         let s2 = introspect().await?;
         step.not_restored = Some(diff(&s0, &s2));
+        tell(RoundTripPhase::UpAgain);
         match run(Target::UpTo(m.version.clone())).await {
             Err(e) => step.up_again_failed = Some(e.to_string()),
             Ok(_) => {

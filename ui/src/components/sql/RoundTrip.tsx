@@ -6,13 +6,20 @@
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState } from "react";
-import type { RollbackTest, RoundTripStep } from "../../ipc/bindings";
+import type { RollbackTest, RoundTripPhase, RoundTripProgress, RoundTripStep } from "../../ipc/bindings";
 import { countsText, diffCounts, diffRows } from "../../lib/schemaTree";
 import { Badge, type BadgeTone } from "../Badge";
 import type { IconName } from "../Icon";
 import { DiffTree } from "./DiffTree";
 
 export type Outcome = { tone: BadgeTone; icon: IconName; text: string };
+
+const PHASE_TEXT: Record<RoundTripPhase, string> = { up: "up", down: "down", upAgain: "up again" };
+
+/** "3 of 15: 20240129101500 create_products, down". */
+export function progressText(p: RoundTripProgress): string {
+  return `${p.index} of ${p.total}: ${p.version} ${p.name}, ${PHASE_TEXT[p.phase]}`;
+}
 
 /** A step's outcome in words: the worst thing that happened to it. */
 export function stepOutcome(s: RoundTripStep): Outcome {

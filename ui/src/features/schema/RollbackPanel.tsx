@@ -10,8 +10,8 @@ import { useEffect, useState } from "react";
 import { Button } from "../../components/Button";
 import { ErrorState } from "../../components/ErrorState";
 import { LoadingState } from "../../components/LoadingState";
-import { RollbackResult } from "../../components/sql/RoundTrip";
-import { describeError, ipc, type TimelineTarget } from "../../ipc/client";
+import { progressText, RollbackResult } from "../../components/sql/RoundTrip";
+import { describeError, ipc, type RoundTripProgress, type TimelineTarget } from "../../ipc/client";
 
 /** A migration the test can be limited to. */
 export type RollbackChoice = { version: string; name: string };
@@ -41,8 +41,12 @@ export function RollbackPanel({
   choices: readonly RollbackChoice[];
 }) {
   const [scope, setScope] = useState("");
+  const [progress, setProgress] = useState<RoundTripProgress | null>(null);
   const run = useMutation({
-    mutationFn: (version: string | null) => ipc.testRollback(project, target.id, version),
+    mutationFn: (version: string | null) => {
+      setProgress(null);
+      return ipc.testRollback(project, target.id, version, setProgress);
+    },
   });
   const elapsed = useElapsed(run.isPending);
   const start = () => run.mutate(scope === "" ? null : scope);
@@ -51,7 +55,7 @@ export function RollbackPanel({
   if (run.isPending) {
     body = (
       <LoadingState
-        label={`Running… up, down and up again ${scope === "" ? "for each migration" : `for ${scope}`} in a scratch database beside ${target.label} (${elapsed} s)`}
+        label={`Running… up, down and up again ${scope === "" ? "for each migration" : `for ${scope}`} in a scratch database beside ${target.label} (${elapsed} s)${progress === null ? "" : ` · ${progressText(progress)}`}`}
       />
     );
   } else if (run.isError) {

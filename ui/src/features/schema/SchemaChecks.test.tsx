@@ -1,7 +1,15 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { IpcFailure, ipc, type RollbackTest, type RoundTripStep, type TargetDrift, type TimelineRow } from "../../ipc/client";
+import {
+  IpcFailure,
+  ipc,
+  type RollbackTest,
+  type RoundTripProgress,
+  type RoundTripStep,
+  type TargetDrift,
+  type TimelineRow,
+} from "../../ipc/client";
 import { renderWithQuery } from "../../test/render";
 import { comparison, pgA, ROOT, schemaDiff, target, targetSchema, timelineOf } from "../../test/schemaFixtures";
 import { driftHeadline } from "./DriftPanel";
@@ -179,7 +187,13 @@ describe("check drift", () => {
 describe("test rollback", () => {
   it("runs for the folder, says it is running, then lists each outcome and what down did not restore", async () => {
     let finish: (t: RollbackTest) => void = () => undefined;
-    vi.mocked(ipc.testRollback).mockImplementation(() => new Promise((resolve) => (finish = resolve)));
+    let tell: (p: RoundTripProgress) => void = () => undefined;
+    vi.mocked(ipc.testRollback).mockImplementation((_p, _t, _v, onProgress) => {
+      tell = onProgress;
+      return new Promise((resolve) => {
+        finish = resolve;
+      });
+    });
     const user = userEvent.setup();
     renderWithQuery(<SchemaScreen />);
     await screen.findByTestId("schema-tree");
@@ -192,8 +206,10 @@ describe("test rollback", () => {
       "20240102000000",
     ]);
     await user.click(screen.getByTestId("rollback-run"));
-    expect(ipc.testRollback).toHaveBeenCalledWith(ROOT, "embedded", null);
+    expect(ipc.testRollback).toHaveBeenCalledWith(ROOT, "embedded", null, expect.any(Function));
     expect(await screen.findByRole("status")).toHaveTextContent("Running…");
+    act(() => tell({ index: 2, total: 3, version: "20240102000000", name: "add_email", phase: "upAgain" }));
+    expect(screen.getByRole("status")).toHaveTextContent("2 of 3: 20240102000000 add_email, up again");
     expect(screen.getByTestId("rollback-run")).toBeDisabled();
 
     finish(rollback([step("20240101000000"), step("20240102000000", { notRestored: schemaDiff() })]));
@@ -223,7 +239,7 @@ describe("test rollback", () => {
     await user.click(screen.getByTestId("schema-test-rollback"));
     await user.selectOptions(screen.getByTestId("rollback-scope"), "20240102000000");
     await user.click(screen.getByTestId("rollback-run"));
-    expect(ipc.testRollback).toHaveBeenCalledWith(ROOT, "embedded", "20240102000000");
+    expect(ipc.testRollback).toHaveBeenCalledWith(ROOT, "embedded", "20240102000000", expect.any(Function));
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent(message);
     await user.click(within(alert).getByRole("button", { name: "Retry" }));

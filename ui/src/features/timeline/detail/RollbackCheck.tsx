@@ -5,14 +5,21 @@
  * what it did not restore as a diff. The chosen database itself is not touched.
  */
 import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
 import { Badge } from "../../../components/Badge";
 import { Button } from "../../../components/Button";
 import { LoadingState } from "../../../components/LoadingState";
-import { rollbackHeadline, StepDetail } from "../../../components/sql/RoundTrip";
-import { describeError, ipc, type TimelineTarget } from "../../../ipc/client";
+import { progressText, rollbackHeadline, StepDetail } from "../../../components/sql/RoundTrip";
+import { describeError, ipc, type RoundTripProgress, type TimelineTarget } from "../../../ipc/client";
 
 export function RollbackCheck({ project, version, target }: { project: string; version: string; target: TimelineTarget }) {
-  const run = useMutation({ mutationFn: () => ipc.testRollback(project, target.id, version) });
+  const [progress, setProgress] = useState<RoundTripProgress | null>(null);
+  const run = useMutation({
+    mutationFn: () => {
+      setProgress(null);
+      return ipc.testRollback(project, target.id, version, setProgress);
+    },
+  });
   const t = run.data;
   const failure = run.error === null ? null : describeError(run.error);
   return (
@@ -26,7 +33,11 @@ export function RollbackCheck({ project, version, target }: { project: string; v
           {run.isPending ? "Running…" : t !== undefined ? "Test again" : "Test rollback"}
         </Button>
       </div>
-      {run.isPending && <LoadingState label={`Running… testing the rollback of ${version}`} />}
+      {run.isPending && (
+        <LoadingState
+          label={`Running… testing the rollback of ${version}${progress === null ? "" : ` · ${progressText(progress)}`}`}
+        />
+      )}
       {failure !== null && (
         <div className="notice notice--danger" role="alert" data-testid="detail-rollback-failure">
           <p className="notice__title">The rollback test could not run</p>
