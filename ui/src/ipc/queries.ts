@@ -98,10 +98,12 @@ export function useComparison(project: string | null, a: string | null, b: strin
   });
 }
 
+/** Each check builds a scratch database: not again merely because the window got focus. */
 export function useDrift(project: string, target: string) {
   return useQuery({
     queryKey: queryKeys.drift(project, target),
     queryFn: () => ipc.schemaDrift(project, target),
+    refetchOnWindowFocus: false,
   });
 }
 
@@ -109,5 +111,6 @@ export function useVersionComparison(project: string, target: string, version: s
   return useQuery({
     queryKey: queryKeys.compareVersion(project, target, version),
     queryFn: () => ipc.compareVersion(project, target, version),
+    refetchOnWindowFocus: false,
   });
 }
