@@ -69,7 +69,7 @@ boundary:
 	@echo "strata-core is free of tauri and keyring."
 
 e2e: app
-	timeout 900 cargo test -p strata-system-tests --features e2e --test e2e_desktop --test e2e_timeline --test e2e_connections --test e2e_schema -- --nocapture
+	timeout 900 cargo test -p strata-system-tests --features e2e --test e2e_desktop --test e2e_timeline --test e2e_connections --test e2e_schema --test e2e_seeds -- --nocapture
 
 ## The timeline's performance targets (5,000 migrations: rendered in under a second, scrolling
 ## at 30 fps or more), judged on the release build. Run it on a quiet machine; not part of `test`.

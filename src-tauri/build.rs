@@ -39,6 +39,16 @@ fn main() {
         "schema_drift",
         "test_rollback",
         "compare_version",
+        "seed_catalog",
+        "seed_targets",
+        "seed_profiles",
+        "save_seed_profile",
+        "delete_seed_profile",
+        "seed_secrets",
+        "store_seed_secret",
+        "seed_preview",
+        "seed_run",
+        "cancel_seed_run",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -9,6 +9,7 @@ pub mod history;
 mod pools;
 pub mod runs;
 pub mod schema;
+pub mod seeds;
 mod state;
 pub mod targets;
 pub mod timeline;
@@ -61,6 +62,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::schema::schema_drift,
             commands::schema::test_rollback,
             commands::schema::compare_version,
+            commands::seeds::seed_catalog,
+            commands::seeds::seed_targets,
+            commands::seeds::seed_profiles,
+            commands::seeds::save_seed_profile,
+            commands::seeds::delete_seed_profile,
+            commands::seeds::seed_secrets,
+            commands::seeds::store_seed_secret,
+            commands::seeds::seed_preview,
+            commands::seeds::seed_run,
+            commands::seeds::cancel_seed_run,
         ])
 }
 

@@ -31,10 +31,10 @@ pub struct RunRegistry {
 }
 
 /// A run's entry in the registry, removed when the run ends, however it ends.
-struct Registered<'a> {
+pub(crate) struct Registered<'a> {
     registry: &'a RunRegistry,
     key: String,
-    token: CancelToken,
+    pub(crate) token: CancelToken,
 }
 
 impl Drop for Registered<'_> {
@@ -49,7 +49,7 @@ impl RunRegistry {
         self.runs.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn register(&self, key: &str) -> Result<Registered<'_>, IpcError> {
+    pub(crate) fn register(&self, key: &str) -> Result<Registered<'_>, IpcError> {
         if key.is_empty() {
             return Err(IpcError::new(
                 IpcErrorCode::InvalidInput,

@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use strata_core::seed::{
     self, ApplyOptions, ApplyReport, Environment, GenOptions, Mode, Outcome, SecretMap, Seeds,
 };
+use strata_project::seed_profiles::{self, SeedProfile};
 use strata_project::Project;
 
 #[derive(Subcommand)]
@@ -52,33 +53,64 @@ pub enum SeedCommand {
     },
 }
 
-/// The Seeds form: environment, datasets, mode, seed value, row counts.
+/// The Seeds form: environment, datasets, mode, seed value, row counts; or a saved profile
+/// (`[seeds.profiles.NAME]` in strata.toml) whose values the flags given override.
 #[derive(Args, Clone)]
 pub struct Form {
-    /// development, testing, staging or production.
-    #[arg(long, default_value = "development")]
-    env: String,
+    /// A saved form from strata.toml's [seeds.profiles.NAME]; flags given override its values.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// development, testing, staging or production [default: development].
+    #[arg(long)]
+    env: Option<String>,
     /// A dataset to apply (with what it needs); repeatable. Default: every dataset of --env.
     #[arg(long = "dataset", value_name = "NAME")]
     datasets: Vec<String>,
-    /// insert-only, upsert or sync (sync deletes rows of owned datasets the files lack).
-    #[arg(long, default_value = "upsert")]
-    mode: String,
-    /// The seed value of generated rows: the same value gives the same rows.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+    /// insert-only, upsert or sync (sync deletes rows of owned datasets the files lack)
+    /// [default: upsert].
+    #[arg(long)]
+    mode: Option<String>,
+    /// The seed value of generated rows: the same value gives the same rows [default: 1].
+    #[arg(long)]
+    seed: Option<u64>,
     /// Rows of a generated dataset, as NAME=N; repeatable.
     #[arg(long = "count", value_name = "NAME=N")]
     counts: Vec<String>,
 }
 
-impl Form {
-    fn environment(&self) -> anyhow::Result<Environment> {
-        parse_env(&self.env)
-    }
+/// The form with the profile's values under the flags' and the defaults under both.
+struct Resolved {
+    environment: Environment,
+    datasets: Vec<String>,
+    mode: Mode,
+    gen: GenOptions,
+}
 
-    fn gen(&self, seeds: &Seeds) -> anyhow::Result<GenOptions> {
-        let mut counts = BTreeMap::new();
+impl Form {
+    fn resolve(&self, project: &Project, seeds: &Seeds) -> anyhow::Result<Resolved> {
+        let profile = match &self.profile {
+            Some(name) => {
+                let p = seed_profiles::get(&project.root, name)?;
+                p.check(name, seeds)?;
+                p
+            }
+            None => SeedProfile::default(),
+        };
+        let environment = match &self.env {
+            Some(e) => parse_env(e)?,
+            None => profile.environment.unwrap_or(Environment::Development),
+        };
+        let mode = match &self.mode {
+            Some(m) => Mode::parse(m)
+                .with_context(|| format!("--mode {m}: use insert-only, upsert or sync"))?,
+            None => profile.mode.unwrap_or(Mode::Upsert),
+        };
+        let datasets = if self.datasets.is_empty() {
+            profile.datasets.clone()
+        } else {
+            self.datasets.clone()
+        };
+        let mut counts: BTreeMap<String, u64> = profile.counts.clone();
         for c in &self.counts {
             let (name, n) = c
                 .split_once('=')
@@ -91,20 +123,25 @@ impl Form {
                 .with_context(|| format!("--count {c}: '{n}' is not a row count"))?;
             counts.insert(name.to_owned(), n);
         }
-        Ok(GenOptions {
-            seed: self.seed,
-            counts,
+        Ok(Resolved {
+            environment,
+            datasets,
+            mode,
+            gen: GenOptions {
+                seed: self.seed.or(profile.seed).unwrap_or(1),
+                counts,
+            },
         })
     }
+}
 
-    fn options(&self, seeds: &Seeds) -> anyhow::Result<ApplyOptions> {
-        let mode = Mode::parse(&self.mode)
-            .with_context(|| format!("--mode {}: use insert-only, upsert or sync", self.mode))?;
-        let mut o = ApplyOptions::new(self.environment()?, mode);
+impl Resolved {
+    fn options(&self) -> ApplyOptions {
+        let mut o = ApplyOptions::new(self.environment, self.mode);
         o.datasets = self.datasets.clone();
-        o.gen = self.gen(seeds)?;
+        o.gen = self.gen.clone();
         o.connect_timeout = Duration::from_secs(15);
-        Ok(o)
+        o
     }
 }
 
@@ -113,26 +150,22 @@ fn parse_env(s: &str) -> anyhow::Result<Environment> {
         .with_context(|| format!("--env {s}: use development, testing, staging or production"))
 }
 
-fn load(project: &Path) -> anyhow::Result<Seeds> {
+fn load(project: &Path) -> anyhow::Result<(Project, Seeds)> {
     let project = Project::open(project)?;
-    Ok(Seeds::load(&project.seeds_dir)?)
+    let seeds = Seeds::load(&project.seeds_dir)?;
+    Ok((project, seeds))
 }
 
 pub fn run(project: &Path, command: SeedCommand, json: bool) -> anyhow::Result<()> {
-    let seeds = load(project)?;
+    let (project, seeds) = load(project)?;
     match command {
         SeedCommand::List { env } => list(&seeds, env.as_deref().map(parse_env).transpose()?, json),
         SeedCommand::Preview { form, rows, url } => {
-            let tables = seed::preview(
-                &seeds,
-                form.environment()?,
-                &form.datasets,
-                &form.gen(&seeds)?,
-                rows,
-            )?;
+            let form = form.resolve(&project, &seeds)?;
+            let tables = seed::preview(&seeds, form.environment, &form.datasets, &form.gen, rows)?;
             let summary = match url {
                 Some(url) => {
-                    let mut o = form.options(&seeds)?;
+                    let mut o = form.options();
                     o.dry_run = true;
                     o.confirmed_production = true; // nothing is changed
                     Some(apply(&url, &seeds, &o, &SecretMap::default(), json)?)
@@ -170,7 +203,7 @@ pub fn run(project: &Path, command: SeedCommand, json: bool) -> anyhow::Result<(
             confirm,
             secrets,
         } => {
-            let mut o = form.options(&seeds)?;
+            let mut o = form.resolve(&project, &seeds)?.options();
             o.dry_run = dry_run;
             if o.environment == Environment::Production {
                 if confirm.as_deref() != Some("production") {

@@ -227,7 +227,12 @@ impl ConnectionManager {
         CredentialKey::for_connection(&self.build_kind, id)
     }
 
-    async fn keychain(&self) -> Result<Arc<dyn CredentialStore>, CredentialError> {
+    /// The build kind the keychain keys of this process carry (see [`CredentialKey::for_connection`]).
+    pub(crate) fn build_kind(&self) -> &str {
+        &self.build_kind
+    }
+
+    pub(crate) async fn keychain(&self) -> Result<Arc<dyn CredentialStore>, CredentialError> {
         self.keychain
             .get_or_try_init(|| (self.open_keychain)())
             .await

@@ -10,6 +10,8 @@ pub mod profile;
 pub mod project;
 pub mod protection;
 pub mod secret;
+pub mod seed_profiles;
+pub mod seed_secrets;
 pub mod store;
 pub mod transfer;
 pub mod url;

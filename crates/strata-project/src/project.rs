@@ -16,6 +16,8 @@ pub const SETTINGS_FILE: &str = "strata.toml";
 pub struct ProjectSettings {
     #[serde(default)]
     pub project: ProjectSection,
+    /// `[seeds]`: the saved Seeds forms (see [`crate::seed_profiles`]).
+    pub seeds: Option<crate::seed_profiles::SeedsSection>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -132,7 +134,7 @@ impl Project {
 }
 
 /// Parse `strata.toml`; the error text carries the line and column.
-fn parse_settings(text: &str) -> Result<ProjectSettings, String> {
+pub(crate) fn parse_settings(text: &str) -> Result<ProjectSettings, String> {
     toml::from_str(text).map_err(|e| {
         let at = e
             .span()

@@ -10,6 +10,7 @@ use tauri::State;
 
 pub mod connections;
 pub mod schema;
+pub mod seeds;
 pub mod timeline;
 
 use crate::error::IpcError;

@@ -117,6 +117,34 @@ export const commands = {
 	 *  database: the diff and the SQL that makes B like A.
 	 */
 	compareVersion: (project: string, target: string, version: string) => typedError<TargetComparison, IpcError>(__TAURI_INVOKE("compare_version", { project, target, version })),
+	/**
+	 *  The datasets of `project`'s seeds folder in dependency order (only `environment`'s when
+	 *  given). A folder that does not load is a `project` error naming the file and line.
+	 */
+	seedCatalog: (project: string, environment: Environment | null) => typedError<SeedCatalog, IpcError>(__TAURI_INVOKE("seed_catalog", { project, environment })),
+	/**  The databases the Seeds form can seed: the project's targets. */
+	seedTargets: (project: string) => typedError<TimelineTarget[], IpcError>(__TAURI_INVOKE("seed_targets", { project })),
+	/**  The project's saved forms, in name order. */
+	seedProfiles: (project: string) => typedError<SeedProfileView[], IpcError>(__TAURI_INVOKE("seed_profiles", { project })),
+	/**  Save `form` as profile `name` in `strata.toml` (`replace` to overwrite that exact name). */
+	saveSeedProfile: (project: string, name: string, form: SeedForm, replace: boolean) => typedError<SeedProfileView[], IpcError>(__TAURI_INVOKE("save_seed_profile", { project, name, form, replace })),
+	deleteSeedProfile: (project: string, name: string) => typedError<SeedProfileView[], IpcError>(__TAURI_INVOKE("delete_seed_profile", { project, name })),
+	/**  Every secret the project's datasets name, and whether the keychain holds it. */
+	seedSecrets: (project: string) => typedError<SeedSecretState[], IpcError>(__TAURI_INVOKE("seed_secrets", { project })),
+	/**  Store secret `name` of `project` in the OS keychain. The value never comes back. */
+	storeSeedSecret: (project: string, name: string, value: Secret) => typedError<SeedSecretState[], IpcError>(__TAURI_INVOKE("store_seed_secret", { project, name, value })),
+	/**
+	 *  The first `rows` rows of each dataset `form` selects and, with a `target`, the dry run's
+	 *  counts against it (rolled back).
+	 */
+	seedPreview: (project: string, target: string | null, form: SeedForm, rows: number) => typedError<SeedPreview, IpcError>(__TAURI_INVOKE("seed_preview", { project, target, form, rows })),
+	/**
+	 *  Apply `form` to `target`, streaming progress to `events`. A protected target refuses
+	 *  before anything connects; production needs `confirmation`.
+	 */
+	seedRun: (project: string, target: string, form: SeedForm, confirmation: string | null, runKey: string, events: Channel<SeedEvent>) => typedError<SeedRunOutcome, IpcError>(__TAURI_INVOKE("seed_run", { project, target, form, confirmation, runKey, events })),
+	/**  Cancel seed run `run_key`: the dataset being applied rolls back. False when none is going. */
+	cancelSeedRun: (runKey: string) => __TAURI_INVOKE<boolean>("cancel_seed_run", { runKey }),
 };
 
 /* Types */
@@ -310,6 +338,9 @@ export type EngineSupport = {
 	compiledIn: boolean,
 };
 
+/**  The environment tiers a dataset can belong to. */
+export type Environment = "development" | "testing" | "staging" | "production";
+
 export type EnvironmentTier = "development" | "testing" | "staging" | "production";
 
 /**  One row of `strata_events`, as written. */
@@ -371,6 +402,19 @@ export type ForeignHistory = {
 
 /**  A migration tool whose history Strata can read. */
 export type ForeignTool = "sqlx" | "dbmate" | "golang-migrate" | "flyway" | "diesel" | "refinery";
+
+/**
+ *  A password the run generated and stored only as a hash: returned once, for the user to
+ *  copy. Its `Debug` prints no password.
+ */
+export type GeneratedPasswordView = {
+	dataset: string,
+	row: number,
+	column: string,
+	/**  The row's key, e.g. its email. */
+	key: string,
+	password: string,
+};
 
 /**  Which events a history view shows or exports (empty lists: all). */
 export type HistoryFilter = {
@@ -558,6 +602,18 @@ export type MigrationState =
 "partial" | 
 /**  Its rollback failed after some down statements committed. */
 "partialRollback";
+
+/**  How rows whose key already exists are treated. */
+export type Mode = 
+/**  Insert new rows; leave rows whose key exists as they are. */
+"insert-only" | 
+/**  Insert new rows and update changed ones. */
+"upsert" | 
+/**
+ *  Upsert, and delete the table's rows the dataset no longer has (owned datasets only;
+ *  other datasets of the run are upserted).
+ */
+"sync";
 
 export type NamespaceDiff = {
 	/**  The name in B (in A when removed). */
@@ -997,6 +1053,144 @@ export type SchemaView = {
  *  value is zeroed when the `Secret` is dropped.
  */
 export type Secret = string;
+
+export type SeedCatalog = {
+	project: string,
+	seedsDir: string,
+	/**  In dependency order. */
+	datasets: SeedDatasetInfo[],
+};
+
+/**  A generated dataset's row count. */
+export type SeedCount = {
+	dataset: string,
+	rows: number,
+};
+
+/**  One dataset of the project's seeds folder. */
+export type SeedDatasetInfo = {
+	name: string,
+	table: string,
+	description: string | null,
+	source: SeedSourceKind,
+	environments: Environment[],
+	/**  The datasets it needs applied first (`depends_on`, lookups, refs). */
+	dependsOn: string[],
+	/**  Reference data the project owns: sync may delete rows its file lacks. */
+	owned: boolean,
+	/**  Rows it writes by default (a generated dataset's `count`; 0 for SQL). */
+	rows: number,
+	/**  Its file, relative to the project folder. */
+	file: string,
+	/**  Secrets its rows name (`{secret: NAME}`), read from the OS keychain at run time. */
+	secrets: string[],
+	/**  Columns hashed with argon2id at apply time. */
+	passwordColumns: string[],
+	/**  It generates passwords at run time, shown once in the run's result. */
+	generatesPasswords: boolean,
+};
+
+/**  What a run did (or, in a dry run, would do) to one dataset. */
+export type SeedDatasetResult = {
+	dataset: string,
+	table: string,
+	/**  `unchanged`: recorded with the same files and form before, so nothing was done. */
+	outcome: SeedOutcome,
+	/**  The mode used (sync on a dataset that is not owned is applied as upsert). */
+	mode: Mode,
+	rows: number,
+	inserted: number,
+	updated: number,
+	deleted: number,
+	unchanged: number,
+};
+
+export type SeedEvent = 
+/**  Connected and about to apply these datasets, in order. */
+{ event: "started"; runKey: string; datasets: SeedPlanned[] } | 
+/**  Rows done of one dataset. */
+{ event: "progress"; dataset: string; done: number; total: number } | 
+/**  A dataset committed (or was unchanged), with its counts. */
+{ event: "finished"; result: SeedDatasetResult } | 
+/**  A dataset failed and was rolled back. */
+{ event: "failed"; dataset: string | null; message: string };
+
+/**
+ *  The Seeds form: what to apply and how. (Counts and the seed value are typed as 32-bit
+ *  numbers in TypeScript; JSON carries them whole up to 2^53.)
+ */
+export type SeedForm = {
+	environment: Environment,
+	/**  Datasets chosen (their dependencies are added); empty means all of the environment's. */
+	datasets: string[],
+	mode: Mode,
+	/**  The same seed value gives the same generated rows. */
+	seed: number,
+	/**  Row counts that replace generated datasets' own. */
+	counts: SeedCount[],
+};
+
+/**  Whether a run wrote a dataset's rows. */
+export type SeedOutcome = 
+/**  Rows were written (or, in a dry run, would be). */
+"applied" | 
+/**  Recorded before with the same files and form: nothing was done. */
+"unchanged";
+
+/**  A dataset a run will apply, in order. */
+export type SeedPlanned = {
+	dataset: string,
+	table: string,
+	total: number,
+};
+
+export type SeedPreview = {
+	tables: SeedPreviewTable[],
+	/**  The dry run against the chosen database (rolled back), when one was chosen and it ran. */
+	dryRun: SeedDatasetResult[] | null,
+	/**  Why the dry run could not run (the tables above are still what will be written). */
+	dryRunError: IpcError | null,
+};
+
+/**  The first rows of one dataset as they will be written. */
+export type SeedPreviewTable = {
+	dataset: string,
+	table: string,
+	columns: string[],
+	/**  Every row the dataset will write. */
+	total: number,
+	/**  The first rows, each cell as text (`None` for NULL; passwords as a placeholder). */
+	rows: ((string | null)[])[],
+};
+
+/**  A saved form from `[seeds.profiles.<name>]`, with the form's defaults for what it leaves out. */
+export type SeedProfileView = {
+	name: string,
+	form: SeedForm,
+};
+
+export type SeedRunOutcome = { outcome: "finished"; datasets: SeedDatasetResult[]; generatedPasswords: GeneratedPasswordView[] } | 
+/**  A dataset failed: it was rolled back; `completed` stay applied. */
+{ outcome: "failed"; dataset: string | null; error: IpcError; completed: SeedDatasetResult[] } | { outcome: "cancelled"; message: string; completed: SeedDatasetResult[] };
+
+/**  A secret some dataset names, and whether the OS keychain holds it for this project. */
+export type SeedSecretState = {
+	name: string,
+	/**  The datasets that name it. */
+	datasets: string[],
+	stored: boolean,
+};
+
+/**  Where a dataset's rows come from. */
+export type SeedSourceKind = 
+/**  Rows written in the YAML or JSON file. */
+"rows" | 
+/**  Rows of a CSV file. */
+"csv" | 
+/**  Generated rows (a count and a generator per column). */
+"generated" | 
+/**  SQL run as written. */
+"sql";
 
 /**  What a database said about itself. */
 export type ServerInfo = {

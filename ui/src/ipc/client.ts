@@ -40,6 +40,15 @@ import {
   type TargetDrift,
   type RollbackTest,
   type RoundTripProgress,
+  type TimelineTarget,
+  type Environment,
+  type SeedCatalog,
+  type SeedForm,
+  type SeedProfileView,
+  type SeedSecretState,
+  type SeedPreview,
+  type SeedEvent,
+  type SeedRunOutcome,
 } from "./bindings";
 import { messageChannel } from "../platform/channel";
 
@@ -109,6 +118,23 @@ export type {
   EventOutcome,
   AppliedMigration,
   Direction,
+  Environment,
+  Mode,
+  SeedCatalog,
+  SeedDatasetInfo,
+  SeedSourceKind,
+  SeedForm,
+  SeedCount,
+  SeedProfileView,
+  SeedSecretState,
+  SeedPreview,
+  SeedPreviewTable,
+  SeedDatasetResult,
+  SeedOutcome,
+  SeedEvent,
+  SeedPlanned,
+  SeedRunOutcome,
+  GeneratedPasswordView,
 } from "./bindings";
 
 const IPC_ERROR_CODES: readonly IpcErrorCode[] = [
@@ -323,6 +349,43 @@ export const ipc = {
   /** A new migration pair holding `up` and `down`: both files or neither. */
   writeGeneratedMigration: (project: string, name: string, up: string, down: string): Promise<NewMigration> =>
     call(async () => unwrap(await commands.writeGeneratedMigration(project, name, up, down))),
+
+  /** The project's seed datasets in dependency order (only `environment`'s when given). */
+  seedCatalog: (project: string, environment: Environment | null): Promise<SeedCatalog> =>
+    call(async () => unwrap(await commands.seedCatalog(project, environment))),
+  /** The databases the Seeds form can seed. */
+  seedTargets: (project: string): Promise<TimelineTarget[]> =>
+    call(async () => unwrap(await commands.seedTargets(project))),
+  seedProfiles: (project: string): Promise<SeedProfileView[]> =>
+    call(async () => unwrap(await commands.seedProfiles(project))),
+  /** Saves the form as `[seeds.profiles.<name>]` in strata.toml; the profiles after. */
+  saveSeedProfile: (project: string, name: string, form: SeedForm, replace: boolean): Promise<SeedProfileView[]> =>
+    call(async () => unwrap(await commands.saveSeedProfile(project, name, form, replace))),
+  deleteSeedProfile: (project: string, name: string): Promise<SeedProfileView[]> =>
+    call(async () => unwrap(await commands.deleteSeedProfile(project, name))),
+  /** The secrets the datasets name and whether the keychain holds each (never a value). */
+  seedSecrets: (project: string): Promise<SeedSecretState[]> =>
+    call(async () => unwrap(await commands.seedSecrets(project))),
+  /** Hands a secret to the OS keychain, once; it never comes back. */
+  storeSeedSecret: (project: string, name: string, value: string): Promise<SeedSecretState[]> =>
+    call(async () => unwrap(await commands.storeSeedSecret(project, name, value))),
+  /** The first rows of each dataset and, against `target`, a dry run that is rolled back. */
+  seedPreview: (project: string, target: string | null, form: SeedForm, rows: number): Promise<SeedPreview> =>
+    call(async () => unwrap(await commands.seedPreview(project, target, form, rows))),
+  /** Seeds `target`; every event goes to `onEvent` as it happens. */
+  seedRun: (
+    project: string,
+    target: string,
+    form: SeedForm,
+    confirmation: string | null,
+    runKey: string,
+    onEvent: (event: SeedEvent) => void,
+  ): Promise<SeedRunOutcome> =>
+    call(async () =>
+      unwrap(await commands.seedRun(project, target, form, confirmation, runKey, messageChannel(onEvent))),
+    ),
+  /** Stops seed run `runKey` (the dataset being applied rolls back); false when none is going. */
+  cancelSeedRun: (runKey: string): Promise<boolean> => call(() => commands.cancelSeedRun(runKey)),
 };
 
 const CODE_EXPLANATIONS: Record<IpcErrorCode, string> = {

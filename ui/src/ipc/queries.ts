@@ -21,6 +21,11 @@ export const queryKeys = {
   drift: (project: string, target: string) => ["timeline", project, "drift", target] as const,
   compareVersion: (project: string, target: string, version: string) =>
     ["timeline", project, "compareVersion", target, version] as const,
+  /** The Seeds screen's reads; a seed run invalidates the project's timeline key too. */
+  seedCatalog: (project: string) => ["seeds", project, "catalog"] as const,
+  seedTargets: (project: string) => ["seeds", project, "targets"] as const,
+  seedProfiles: (project: string) => ["seeds", project, "profiles"] as const,
+  seedSecrets: (project: string) => ["seeds", project, "secrets"] as const,
 };
 
 export function useAppInfo() {
@@ -112,5 +117,38 @@ export function useVersionComparison(project: string, target: string, version: s
     queryKey: queryKeys.compareVersion(project, target, version),
     queryFn: () => ipc.compareVersion(project, target, version),
     refetchOnWindowFocus: false,
+  });
+}
+
+export function useSeedCatalog(project: string | null) {
+  return useQuery({
+    queryKey: queryKeys.seedCatalog(project ?? ""),
+    queryFn: () => ipc.seedCatalog(project ?? "", null),
+    enabled: project !== null,
+  });
+}
+
+export function useSeedTargets(project: string | null) {
+  return useQuery({
+    queryKey: queryKeys.seedTargets(project ?? ""),
+    queryFn: () => ipc.seedTargets(project ?? ""),
+    enabled: project !== null,
+  });
+}
+
+export function useSeedProfiles(project: string | null) {
+  return useQuery({
+    queryKey: queryKeys.seedProfiles(project ?? ""),
+    queryFn: () => ipc.seedProfiles(project ?? ""),
+    enabled: project !== null,
+  });
+}
+
+/** Read only while `needed`: the keychain is not asked about secrets no chosen dataset names. */
+export function useSeedSecrets(project: string | null, needed = true) {
+  return useQuery({
+    queryKey: queryKeys.seedSecrets(project ?? ""),
+    queryFn: () => ipc.seedSecrets(project ?? ""),
+    enabled: project !== null && needed,
   });
 }

@@ -63,6 +63,9 @@ pub struct ApplyOptions {
     pub dry_run: bool,
     pub cancel: Option<CancelToken>,
     pub connect_timeout: Duration,
+    /// Where each dataset's report is also sent as soon as it is done (a host streaming
+    /// counts per dataset); a closed receiver is ignored.
+    pub reports: Option<std::sync::mpsc::Sender<DatasetReport>>,
 }
 
 impl ApplyOptions {
@@ -76,6 +79,7 @@ impl ApplyOptions {
             dry_run: false,
             cancel: None,
             connect_timeout: Duration::from_secs(15),
+            reports: None,
         }
     }
 }
@@ -269,7 +273,12 @@ pub async fn apply(
                 )
                 .await;
                 match r {
-                    Ok(r) => report.datasets.push(r),
+                    Ok(r) => {
+                        if let Some(tx) = &opts.reports {
+                            let _ = tx.send(r.clone());
+                        }
+                        report.datasets.push(r);
+                    }
                     Err(e) => {
                         if !opts.dry_run {
                             log_failure(&mut conn, kind, &log, &d.name, started, &e).await;
