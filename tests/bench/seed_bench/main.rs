@@ -20,6 +20,8 @@ use strata_core::DatabaseKind;
 const HELP: &str = "seed_bench: strata's seeding vs the native bulk load, N generated rows
 
   --rows N         rows (1000000)
+  --reps N         repetitions per engine, strata and native alternating who goes first (3);
+                   the ratio is the median of each repetition's strata / native
   --engines LIST   postgres,mysql,sqlite (all three)
   --postgres URL   server, no database (STRATA_BENCH_POSTGRES_URL, postgres://postgres@127.0.0.1:5432)
   --mysql URL      server, no database (STRATA_BENCH_MYSQL_URL, mysql://root@127.0.0.1:3306)";
@@ -297,6 +299,7 @@ fn write_csv(seeds: &Seeds, rows: u64, path: &Path) -> Result<(), String> {
 async fn main() -> std::process::ExitCode {
     let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
     let mut rows = 1_000_000u64;
+    let mut reps = 3usize;
     let mut engines = vec![
         DatabaseKind::Postgres,
         DatabaseKind::Mysql,
@@ -312,6 +315,7 @@ async fn main() -> std::process::ExitCode {
         let mut val = || args.next().unwrap_or_default();
         match a.as_str() {
             "--rows" => rows = val().parse().unwrap_or(rows),
+            "--reps" => reps = val().parse().unwrap_or(reps).max(1),
             "--engines" => {
                 engines = val()
                     .split(',')
@@ -342,7 +346,7 @@ async fn main() -> std::process::ExitCode {
         "generating the rows as CSV (the native side's file): {:.2} s",
         started.elapsed().as_secs_f64()
     );
-    println!("{rows} rows; engine, strata s, native s, ratio, peak RSS MB after strata");
+    println!("{rows} rows, {reps} repetitions; engine, strata s, native s (medians), ratio (median, range), peak RSS MB of the process");
     let mut failed = false;
     for kind in engines {
         let server = url::Url::parse(match kind {
@@ -357,18 +361,46 @@ async fn main() -> std::process::ExitCode {
             rows,
         };
         let result = async {
-            let s = b.strata(&seeds).await?;
-            let rss = vm_hwm_mb();
-            let n = b.native(&csv)?;
-            Ok::<_, String>((s, n, rss))
+            let mut runs = Vec::with_capacity(reps);
+            for rep in 0..reps {
+                // Alternate who goes first, so a noisy moment hits both sides.
+                let (s, n) = if rep % 2 == 0 {
+                    let s = b.strata(&seeds).await?;
+                    (s, b.native(&csv)?)
+                } else {
+                    let n = b.native(&csv)?;
+                    (b.strata(&seeds).await?, n)
+                };
+                println!(
+                    "  {} rep {}: strata {s:.2} s, native {n:.2} s, {:.2}x",
+                    kind.display_name(),
+                    rep + 1,
+                    s / n
+                );
+                runs.push((s, n));
+            }
+            Ok::<_, String>((runs, vm_hwm_mb()))
         }
         .await;
         match result {
-            Ok((s, n, rss)) => println!(
-                "{:<10} {s:>8.2} {n:>8.2} {:>6.2}x {rss:>8.1}",
-                kind.display_name(),
-                s / n
-            ),
+            Ok((runs, rss)) => {
+                let median = |mut v: Vec<f64>| {
+                    v.sort_by(f64::total_cmp);
+                    v[v.len() / 2]
+                };
+                let ratios: Vec<f64> = runs.iter().map(|(s, n)| s / n).collect();
+                let (lo, hi) = (
+                    ratios.iter().copied().fold(f64::INFINITY, f64::min),
+                    ratios.iter().copied().fold(0.0, f64::max),
+                );
+                println!(
+                    "{:<10} {:>8.2} {:>8.2} {:>6.2}x ({lo:.2}-{hi:.2}) {rss:>8.1}",
+                    kind.display_name(),
+                    median(runs.iter().map(|r| r.0).collect()),
+                    median(runs.iter().map(|r| r.1).collect()),
+                    median(ratios),
+                );
+            }
             Err(e) => {
                 eprintln!("{kind}: {e}");
                 failed = true;
