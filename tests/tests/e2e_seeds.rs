@@ -293,8 +293,23 @@ fn seeds_form_preview_run_and_rerun_unchanged() {
             strata_core::seed::password::verify(ADMIN_SECRET, &hash),
             "the admin's hash is the keychain secret's: {hash}"
         );
+
+        // History lists each seeded dataset beside the migrations, with what it did.
+        ui.nav("history");
+        let event = ui.open_history_event("seed", "sample_orders");
+        assert!(
+            event.contains("sample_orders")
+                && event.contains("orders: 25 inserted, 0 updated, 0 deleted, 0 unchanged"),
+            "{event}"
+        );
+        ui.screen_shot("history-seeds.png");
     });
-    for shot in ["seeds-form.png", "seeds-preview.png", "seeds-results.png"] {
+    for shot in [
+        "seeds-form.png",
+        "seeds-preview.png",
+        "seeds-results.png",
+        "history-seeds.png",
+    ] {
         keep_shot(shot);
     }
 }
