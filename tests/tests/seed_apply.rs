@@ -146,7 +146,7 @@ async fn demo_seeds_apply_resolve_lookups_and_rerun_unchanged(kind: DatabaseKind
     .await
     .unwrap_or_else(|e| panic!("{kind}: {e}"));
     for (name, rows) in [
-        ("categories", 4),
+        ("categories", 7),
         ("roles", 4),
         ("permissions", 7),
         ("role_permissions", 10),
@@ -194,6 +194,8 @@ async fn demo_seeds_apply_resolve_lookups_and_rerun_unchanged(kind: DatabaseKind
     assert_eq!(johns, [[Some("user".to_owned())]], "{kind}");
     let lamp = texts(url, &format!("SELECT {} FROM products p JOIN categories c ON c.id = p.category_id WHERE p.sku = 'LAMP-001'", txt(kind, "c.slug"))).await;
     assert_eq!(lamp, [[Some("home-garden".to_owned())]], "{kind}");
+    let phones = texts(url, &format!("SELECT {} FROM categories c JOIN categories p ON p.id = c.parent_id WHERE c.slug = 'phones'", txt(kind, "p.slug"))).await;
+    assert_eq!(phones, [[Some("electronics".to_owned())]], "{kind}: a nested category");
     assert_eq!(
         scalar(
             url,
