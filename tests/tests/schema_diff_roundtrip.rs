@@ -108,18 +108,28 @@ async fn check_rows(url: &str, expect: &str, prefix: &str, ran: &[String]) -> Re
     Ok(())
 }
 
-/// One case, start to end; `Err` says which step failed and shows the evidence.
+/// One case folder, start to end; `Err` says which step failed and shows the evidence.
 async fn run_case(kind: DatabaseKind, dir: &Path) -> Result<(), String> {
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).map_err(|e| format!("{f}: {e}"));
     let (a_sql, b_sql) = (read("a.sql")?, read("b.sql")?);
     let expect = read("expect.txt").unwrap_or_default();
+    run_sql_case(kind, &a_sql, &b_sql, &expect).await
+}
+
+/// One case given as A's and B's SQL and its `expect.txt` text.
+async fn run_sql_case(
+    kind: DatabaseKind,
+    a_sql: &str,
+    b_sql: &str,
+    expect: &str,
+) -> Result<(), String> {
     let down_error = (expect.lines())
         .find_map(|l| l.strip_prefix("down-error:"))
         .map(str::trim);
-    let hints = RenameHints::from_migration(&b_sql, kind).map_err(|e| e.to_string())?;
+    let hints = RenameHints::from_migration(b_sql, kind).map_err(|e| e.to_string())?;
 
-    let (a_db, a) = build(kind, &a_sql, "A").await?;
-    let (_b_db, b) = build(kind, &b_sql, "B").await?;
+    let (a_db, a) = build(kind, a_sql, "A").await?;
+    let (_b_db, b) = build(kind, b_sql, "B").await?;
     let forward = diff_with_renames(&a, &b, &hints);
     if forward.is_empty() {
         return Err("A and B introspect equal: the case tests nothing".into());
@@ -140,7 +150,7 @@ async fn run_case(kind: DatabaseKind, dir: &Path) -> Result<(), String> {
             script(&up)
         ));
     }
-    check_rows(a_db.url(), &expect, "after-up:", &up).await?;
+    check_rows(a_db.url(), expect, "after-up:", &up).await?;
 
     let backward = diff_with_renames(&b, &a, &hints.reversed());
     let down = match (ddl(&backward, &b, &a), down_error) {
@@ -173,7 +183,7 @@ async fn run_case(kind: DatabaseKind, dir: &Path) -> Result<(), String> {
             script(&down)
         ));
     }
-    check_rows(a_db.url(), &expect, "after-down:", &down).await?;
+    check_rows(a_db.url(), expect, "after-down:", &down).await?;
     Ok(())
 }
 
@@ -211,6 +221,73 @@ async fn roundtrip(kind: DatabaseKind) {
 }
 
 per_engine!(ddl_takes_a_to_b_and_back, roundtrip);
+
+/// MariaDB sequences (10.3+), as (name, A, B, expect.txt) cases run like the case folders:
+/// added, dropped, and each option changed in place with `ALTER SEQUENCE`, on a sequence that
+/// has handed out values (its next value must survive the change).
+const MARIADB_SEQUENCE_CASES: [(&str, &str, &str, &str); 7] = [
+    (
+        "add sequence",
+        "CREATE TABLE t (id INT PRIMARY KEY);",
+        "CREATE TABLE t (id INT PRIMARY KEY);\nCREATE SEQUENCE s START WITH 10 INCREMENT BY 5 MINVALUE 10 MAXVALUE 1000 CACHE 50;",
+        "",
+    ),
+    (
+        "drop sequence",
+        "CREATE SEQUENCE s;\nCREATE SEQUENCE `other seq` CYCLE MAXVALUE 9;",
+        "CREATE SEQUENCE s;",
+        "",
+    ),
+    (
+        "change increment",
+        "CREATE SEQUENCE s START WITH 1 NOCACHE;\nSELECT NEXTVAL(s);\nSELECT NEXTVAL(s);",
+        "CREATE SEQUENCE s START WITH 1 INCREMENT BY 10 NOCACHE;",
+        // Handed out 1 and 2; 3 comes next, then 3 + 10.
+        "after-up: SELECT NEXTVAL(s) = 3\nafter-down: SELECT NEXTVAL(s) = 13",
+    ),
+    (
+        "change cache",
+        "CREATE SEQUENCE s CACHE 1000;",
+        "CREATE SEQUENCE s NOCACHE;",
+        "",
+    ),
+    (
+        "change cache size",
+        "CREATE SEQUENCE s CACHE 20;",
+        "CREATE SEQUENCE s CACHE 500;",
+        "",
+    ),
+    (
+        "change cycle",
+        "CREATE SEQUENCE s MAXVALUE 100 NOCYCLE;",
+        "CREATE SEQUENCE s MAXVALUE 100 CYCLE;",
+        "",
+    ),
+    (
+        "sequence and a table whose default reads it",
+        "CREATE TABLE t (id INT PRIMARY KEY);",
+        "CREATE TABLE t (id INT PRIMARY KEY);\nCREATE SEQUENCE order_no START WITH 100;\n\
+         CREATE TABLE orders (no BIGINT NOT NULL DEFAULT (NEXT VALUE FOR order_no) PRIMARY KEY);",
+        "",
+    ),
+];
+
+#[tokio::test]
+async fn mariadb_sequences_take_a_to_b_and_back() {
+    let mut failures = Vec::new();
+    for (name, a, b, expect) in MARIADB_SEQUENCE_CASES {
+        if let Err(e) = run_sql_case(DatabaseKind::Mysql, a, b, expect).await {
+            failures.push(format!("--- {name}: {e}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} MariaDB sequence cases failed:\n{}",
+        failures.len(),
+        MARIADB_SEQUENCE_CASES.len(),
+        failures.join("\n")
+    );
+}
 
 /// The number a one-value query returns.
 async fn count(url: &str, sql: &str) -> i64 {

@@ -1,26 +1,43 @@
 //! Schema introspection against the real servers: a fixture with every object kind per
-//! dialect (`tests/fixtures/schema/<dialect>/every_kind.sql`) reads back with the right
-//! attributes, twice alike and alike on a second fresh database; Strata's tables and other
-//! tools' history tables are left out.
+//! dialect (`tests/fixtures/schema/<dialect>/every_kind.sql`, plus [`MARIADB_SEQUENCES`] on
+//! MariaDB) reads back with the right attributes, twice alike and alike on a second fresh
+//! database; Strata's tables and other tools' history tables are left out.
 
 mod schema_introspect_support;
 
 use schema_introspect_support::{
-    apply_fixture, assert_no_bookkeeping, column_part, introspect, only_namespace, table,
+    apply_fixture, assert_no_bookkeeping, column_part, introspect, only_namespace,
+    sequence_options, table,
 };
 use strata_core::schema::model::{FkAction, Identity, IndexPart, Namespace, RoutineKind, Schema};
 use strata_core::DatabaseKind;
-use strata_system_tests::servers::TestTarget;
+use strata_system_tests::servers::{exec, TestTarget};
+
+/// MariaDB's sequences (10.3+), one with every option set and one with the defaults and a
+/// name to quote; a table's default reads one, and using a sequence must not change what
+/// introspection reads.
+const MARIADB_SEQUENCES: [&str; 4] = [
+    "CREATE SEQUENCE invoice_numbers START WITH 1000 INCREMENT BY 10 MINVALUE 1000 MAXVALUE 999999 CACHE 20 CYCLE",
+    "CREATE SEQUENCE `plain seq`",
+    "CREATE TABLE invoices (no BIGINT NOT NULL DEFAULT (NEXT VALUE FOR invoice_numbers) PRIMARY KEY)",
+    "INSERT INTO invoices VALUES (DEFAULT), (DEFAULT)",
+];
 
 /// The fixture on a fresh database; introspected twice, and on a second fresh database.
 async fn every_kind(kind: DatabaseKind) -> Schema {
+    let extra: &[&str] = match kind {
+        DatabaseKind::Mysql => &MARIADB_SEQUENCES,
+        _ => &[],
+    };
     let target = TestTarget::create(kind).await;
     apply_fixture(target.url(), kind, "every_kind.sql").await;
+    exec(target.url(), extra).await;
     let first = introspect(target.url()).await;
     let second = introspect(target.url()).await;
     assert_eq!(first, second, "two introspections of one database differ");
     let other = TestTarget::create(kind).await;
     apply_fixture(other.url(), kind, "every_kind.sql").await;
+    exec(other.url(), extra).await;
     let mut again = introspect(other.url()).await;
     if kind == DatabaseKind::Mysql {
         // The namespace is the database, whose name differs; everything in it must not.
@@ -282,15 +299,8 @@ async fn postgres_every_kind() {
     );
     let seq = &public.sequences["invoice_numbers"];
     assert_eq!(
-        (
-            seq.data_type.as_str(),
-            seq.start,
-            seq.increment,
-            seq.min_value,
-            seq.max_value,
-            seq.cycle
-        ),
-        ("bigint", 1000, 10, 1000, 999_999, true)
+        sequence_options(seq),
+        ("bigint", 1000, 10, 1000, 999_999, 1, true)
     );
     assert_eq!(public.enums["mood"].values, ["sad", "ok", "happy"]);
     // Overloads stay apart.
@@ -319,7 +329,30 @@ async fn mariadb_every_kind() {
     assert_no_bookkeeping(ns);
     assert_eq!(
         ns.tables.keys().collect::<Vec<_>>(),
-        ["customers", "orders", "products"]
+        ["customers", "invoices", "orders", "products"],
+        "sequences are not tables"
+    );
+    assert_eq!(
+        ns.sequences.keys().collect::<Vec<_>>(),
+        ["invoice_numbers", "plain seq"]
+    );
+    let seq = &ns.sequences["invoice_numbers"];
+    assert_eq!(
+        sequence_options(seq),
+        ("bigint", 1000, 10, 1000, 999_999, 20, true)
+    );
+    assert_eq!(
+        sequence_options(&ns.sequences["plain seq"]),
+        ("bigint", 1, 1, 1, i64::MAX - 1, 1000, false),
+        "MariaDB's defaults"
+    );
+    assert_eq!(
+        table(ns, "invoices")
+            .column("no")
+            .unwrap()
+            .default
+            .as_deref(),
+        Some("nextval(`invoice_numbers`)")
     );
 
     let customers = table(ns, "customers");

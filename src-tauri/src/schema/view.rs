@@ -39,6 +39,7 @@ pub fn view(schema: &Schema) -> Result<SchemaView, IpcError> {
                 attr("increment", s.increment),
                 attr("min value", s.min_value),
                 attr("max value", s.max_value),
+                attr("cache", s.cache),
                 attr("cycle", yes_no(s.cycle)),
             ];
             let mut only = Namespace::default();
@@ -341,4 +342,58 @@ fn yes_no(b: bool) -> &'static str {
 
 fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use strata_core::schema::model::Sequence;
+    use strata_core::DatabaseKind;
+
+    use super::*;
+
+    /// A MariaDB sequence shows like a PostgreSQL one: its options, and the DDL that creates it.
+    #[test]
+    fn a_mariadb_sequence_shows_its_options_and_ddl() {
+        let mut schema = Schema::new(DatabaseKind::Mysql);
+        let mut ns = Namespace {
+            name: "app".into(),
+            ..Namespace::default()
+        };
+        let seq = Sequence {
+            name: "order_no".into(),
+            data_type: "bigint".into(),
+            start: 100,
+            increment: 5,
+            min_value: 1,
+            max_value: 100_000,
+            cache: 20,
+            cycle: true,
+        };
+        ns.sequences.insert(seq.name.clone(), seq);
+        schema.namespaces.insert("app".into(), ns);
+        let shown = view(&schema).unwrap_or_else(|e| panic!("{e:?}"));
+        let object = &shown.namespaces[0].objects[0];
+        assert_eq!(
+            (object.kind, object.name.as_str()),
+            (ObjectKind::Sequence, "order_no")
+        );
+        let attrs: Vec<String> = (object.attributes.iter())
+            .map(|a| format!("{}={}", a.label, a.value))
+            .collect();
+        assert_eq!(
+            attrs,
+            [
+                "type=bigint",
+                "start=100",
+                "increment=5",
+                "min value=1",
+                "max value=100000",
+                "cache=20",
+                "cycle=yes"
+            ]
+        );
+        let create = "CREATE SEQUENCE `order_no` START WITH 100 MINVALUE 1 MAXVALUE 100000 INCREMENT BY 5 CACHE 20 CYCLE;\n";
+        assert_eq!(object.ddl, create);
+        assert_eq!(shown.ddl, create);
+    }
 }

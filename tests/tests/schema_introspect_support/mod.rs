@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use strata_core::schema::introspect::introspect_url;
-use strata_core::schema::model::{IndexPart, Namespace, Schema, Table};
+use strata_core::schema::model::{IndexPart, Namespace, Schema, Sequence, Table};
 use strata_core::DatabaseKind;
 use strata_system_tests::servers::exec;
 
@@ -58,4 +58,18 @@ pub fn assert_no_bookkeeping(ns: &Namespace) {
             "bookkeeping table {name} was introspected"
         );
     }
+}
+
+/// A sequence's options as one tuple to compare: (type, start, increment, min, max, cache,
+/// cycle).
+pub fn sequence_options(s: &Sequence) -> (&str, i64, i64, i64, i64, i64, bool) {
+    (
+        s.data_type.as_str(),
+        s.start,
+        s.increment,
+        s.min_value,
+        s.max_value,
+        s.cache,
+        s.cycle,
+    )
 }

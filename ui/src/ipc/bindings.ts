@@ -183,7 +183,7 @@ export type AppliedState =
  */
 "partial_rollback";
 
-export type Attribute = "dataType" | "nullable" | "default" | "generated" | "identity" | "collation" | "comment" | "columnOrder" | "constraintName" | "columns" | "parts" | "unique" | "method" | "predicate" | "referencedTable" | "referencedColumns" | "onDelete" | "onUpdate" | "expression" | "definition" | "materialized" | "values" | "start" | "increment" | "minValue" | "maxValue" | "cycle" | "routineKind";
+export type Attribute = "dataType" | "nullable" | "default" | "generated" | "identity" | "collation" | "comment" | "columnOrder" | "constraintName" | "columns" | "parts" | "unique" | "method" | "predicate" | "referencedTable" | "referencedColumns" | "onDelete" | "onUpdate" | "expression" | "definition" | "materialized" | "values" | "start" | "increment" | "minValue" | "maxValue" | "cache" | "cycle" | "routineKind";
 
 /**
  *  One attribute of an object or part whose value differs, shown as text. `None` is "none"

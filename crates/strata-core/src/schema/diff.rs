@@ -197,6 +197,7 @@ pub enum Attribute {
     Increment,
     MinValue,
     MaxValue,
+    Cache,
     Cycle,
     RoutineKind,
 }
@@ -230,6 +231,7 @@ impl Attribute {
             Self::Increment => "increment",
             Self::MinValue => "minimum",
             Self::MaxValue => "maximum",
+            Self::Cache => "cache",
             Self::Cycle => "cycle",
             Self::RoutineKind => "routine kind",
         }

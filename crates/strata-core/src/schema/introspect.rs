@@ -16,6 +16,8 @@ use crate::driver::{redact_url, ConnectError};
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "mysql")]
+mod mysql_sequences;
+#[cfg(feature = "mysql")]
 mod mysql_sql;
 #[cfg(feature = "postgres")]
 pub mod postgres;

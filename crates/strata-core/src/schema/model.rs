@@ -29,8 +29,8 @@ pub struct Namespace {
     pub name: String,
     pub tables: BTreeMap<String, Table>,
     pub views: BTreeMap<String, View>,
-    /// Free-standing sequences (PostgreSQL). Sequences owned by an identity or serial column
-    /// are described by that column, not listed here.
+    /// Free-standing sequences (PostgreSQL; MariaDB 10.3+ `CREATE SEQUENCE`). Sequences owned
+    /// by an identity or serial column are described by that column, not listed here.
     pub sequences: BTreeMap<String, Sequence>,
     /// Enum types (PostgreSQL). MySQL enums are column types.
     pub enums: BTreeMap<String, EnumType>,
@@ -239,6 +239,10 @@ pub struct Sequence {
     pub increment: i64,
     pub min_value: i64,
     pub max_value: i64,
+    /// How many values a session preallocates: PostgreSQL's `CACHE` (1 or more), MariaDB's
+    /// `cache_size` (0 for `NOCACHE`).
+    #[serde(default)]
+    pub cache: i64,
     pub cycle: bool,
 }
 

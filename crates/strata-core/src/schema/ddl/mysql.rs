@@ -8,7 +8,7 @@ use crate::schema::diff::{
     Attribute, Change, NamespaceDiff, ObjectDiff, ObjectKind, PartDiff, PartKind,
 };
 use crate::schema::model::{
-    Column, ForeignKey, Identity, Index, IndexPart, Namespace, RoutineKind, Table, View,
+    Column, ForeignKey, Identity, Index, IndexPart, Namespace, RoutineKind, Sequence, Table, View,
 };
 
 pub(crate) struct Mysql;
@@ -52,6 +52,45 @@ impl Mysql {
             s.push_str(&format!(" COMMENT {}", literal(text)));
         }
         s
+    }
+
+    /// MariaDB sequences: `ALTER SEQUENCE` restates every option in place (it keeps the
+    /// sequence's next value); a change of type, which it cannot make, drops and recreates.
+    fn sequence(&self, a: Option<&Sequence>, b: Option<&Sequence>, out: &mut Out) {
+        let opts = |s: &Sequence| {
+            format!(
+                "START WITH {} MINVALUE {} MAXVALUE {} INCREMENT BY {} {} {}",
+                s.start,
+                s.min_value,
+                s.max_value,
+                s.increment,
+                match s.cache {
+                    0 => "NOCACHE".to_owned(),
+                    n => format!("CACHE {n}"),
+                },
+                if s.cycle { "CYCLE" } else { "NOCYCLE" }
+            )
+        };
+        // `AS` only when the type is not the default: servers before MariaDB 11.5 refuse it.
+        let create = |s: &Sequence| match s.data_type.as_str() {
+            "bigint" => format!("CREATE SEQUENCE {} {}", self.ident(&s.name), opts(s)),
+            t => format!("CREATE SEQUENCE {} AS {t} {}", self.ident(&s.name), opts(s)),
+        };
+        let drop = |s: &Sequence| format!("DROP SEQUENCE {}", self.ident(&s.name));
+        match (a, b) {
+            (Some(a), Some(b)) if a.data_type == b.data_type => out.push(
+                Phase::CreateTypes,
+                format!("ALTER SEQUENCE {} {}", self.ident(&b.name), opts(b)),
+            ),
+            (a, b) => {
+                if let Some(a) = a {
+                    out.push(Phase::DropTypes, drop(a));
+                }
+                if let Some(b) = b {
+                    out.push(Phase::CreateTypes, create(b));
+                }
+            }
+        }
     }
 
     fn index_def(&self, table: &str, ix: &Index) -> String {
@@ -393,12 +432,18 @@ impl Dialect for Mysql {
                 }
                 Ok(())
             }
+            ObjectKind::Sequence => {
+                let sa = super::side(&na.sequences, o.name_in_a(), o.change != Change::Added, 'A', o)?;
+                let sb = super::side(&nb.sequences, &o.name, o.change != Change::Removed, 'B', o)?;
+                self.sequence(sa, sb, out);
+                Ok(())
+            }
             ObjectKind::Table | ObjectKind::View => Ok(()),
-            ObjectKind::Enum | ObjectKind::Sequence => Err(DdlError::Unsupported {
+            ObjectKind::Enum => Err(DdlError::Unsupported {
                 dialect: DatabaseKind::Mysql,
                 object: format!("{} {}.{}", o.kind.label(), nd.name, o.name),
                 what: "create or change this kind of object",
-                hint: "Strata writes MySQL/MariaDB enums as column types and does not generate sequence DDL; write this part of the migration by hand.".into(),
+                hint: "Strata writes MySQL/MariaDB enums as column types; write this part of the migration by hand.".into(),
             }),
         }
     }

@@ -278,6 +278,64 @@ fn mysql_restates_a_changed_column_whole_and_places_new_ones() {
 }
 
 #[test]
+fn mariadb_sequences_are_created_altered_in_place_and_dropped() {
+    let seq = Sequence {
+        name: "order_no".into(),
+        data_type: "bigint".into(),
+        start: 100,
+        increment: 1,
+        min_value: 1,
+        max_value: 999_999,
+        cache: 0,
+        cycle: false,
+    };
+    let with = |s: Option<&Sequence>| {
+        let mut x = schema(DatabaseKind::Mysql, "app", vec![]);
+        let ns = x.namespaces.get_mut("app").unwrap();
+        ns.sequences.extend(s.map(|s| (s.name.clone(), s.clone())));
+        x
+    };
+    let (none, a) = (with(None), with(Some(&seq)));
+    let create = "CREATE SEQUENCE `order_no` START WITH 100 MINVALUE 1 MAXVALUE 999999 INCREMENT BY 1 NOCACHE NOCYCLE";
+    assert_eq!(sql(&none, &a), [create]);
+    assert_eq!(sql(&a, &none), ["DROP SEQUENCE `order_no`"]);
+    let changed = Sequence {
+        increment: 5,
+        cache: 50,
+        cycle: true,
+        ..seq.clone()
+    };
+    assert_eq!(
+        sql(&a, &with(Some(&changed))),
+        ["ALTER SEQUENCE `order_no` START WITH 100 MINVALUE 1 MAXVALUE 999999 INCREMENT BY 5 CACHE 50 CYCLE"]
+    );
+    let int = Sequence {
+        data_type: "int".into(),
+        ..seq.clone()
+    };
+    assert_eq!(
+        sql(&a, &with(Some(&int))),
+        [
+            "DROP SEQUENCE `order_no`",
+            "CREATE SEQUENCE `order_no` AS int START WITH 100 MINVALUE 1 MAXVALUE 999999 INCREMENT BY 1 NOCACHE NOCYCLE"
+        ],
+        "ALTER SEQUENCE cannot change the type"
+    );
+    // A table whose default reads the sequence comes after it.
+    let mut t = table("orders", vec![col("no", "bigint")]);
+    t.columns[0].default = Some("nextval(`order_no`)".into());
+    let mut b = with(Some(&seq));
+    b.namespaces
+        .get_mut("app")
+        .unwrap()
+        .tables
+        .insert("orders".into(), t);
+    let up = sql(&none, &b);
+    assert_eq!(up[0], create, "{up:?}");
+    assert!(up[1].starts_with("CREATE TABLE `orders`"), "{up:?}");
+}
+
+#[test]
 fn sqlite_adds_a_plain_column_in_place() {
     let lite = |t: Table| schema(DatabaseKind::Sqlite, "main", vec![t]);
     let mut t = users(DatabaseKind::Sqlite, "main");

@@ -50,6 +50,7 @@ pub(super) fn sequence(a: Option<&Sequence>, b: Option<&Sequence>) -> Option<Obj
         at.value(Attribute::Increment, x.increment, y.increment);
         at.value(Attribute::MinValue, x.min_value, y.min_value);
         at.value(Attribute::MaxValue, x.max_value, y.max_value);
+        at.value(Attribute::Cache, x.cache, y.cache);
         at.add(Attribute::Cycle, x.cycle, y.cycle, yes_no);
         if at.0.is_empty() {
             return None;

@@ -251,6 +251,7 @@ fn views_enums_sequences_and_routines_compare_by_content() {
             increment: 1,
             min_value: 1,
             max_value: i64::MAX,
+            cache: 1,
             cycle: false,
         },
     );
@@ -272,13 +273,14 @@ fn views_enums_sequences_and_routines_compare_by_content() {
         .unwrap()
         .values
         .push("happy".into());
-    nb.sequences.get_mut("s").unwrap().increment = 10;
+    let s = nb.sequences.get_mut("s").unwrap();
+    (s.increment, s.cache) = (10, 20);
     nb.views.get_mut("v").unwrap().definition = "SELECT 2".into();
     assert_eq!(
         rows(&diff(&a, &b)),
         [
             "mood Changed Values",
-            "s Changed Increment",
+            "s Changed Increment,Cache",
             "v Changed Definition"
         ]
     );

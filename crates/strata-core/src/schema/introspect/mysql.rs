@@ -1,6 +1,6 @@
 //! MySQL/MariaDB: `information_schema` for the connected database, one query per object kind
 //! over all its tables, and `SHOW CREATE` only for routines (no catalog holds their whole
-//! text). Integer display widths are dropped (`int(11)` → `int`), `DEFINER` clauses and the
+//! text) and sequences (`mysql_sequences`). Integer display widths are dropped (`int(11)` → `int`), `DEFINER` clauses and the
 //! database's own name are left out of definitions, so the same DDL introspects equal in any
 //! database on any server.
 
@@ -68,12 +68,13 @@ pub async fn introspect(
     read_indexes(conn, target, &mut ns).await?;
     read_constraints(conn, target, &mut ns).await?;
     read_others(conn, target, &mut ns, &db).await?;
+    super::mysql_sequences::read_sequences(conn, target, &mut ns).await?;
     let mut schema = Schema::new(DatabaseKind::Mysql);
     schema.namespaces.insert(db, ns);
     Ok(schema)
 }
 
-async fn fetch(
+pub(super) async fn fetch(
     conn: &mut MySqlConnection,
     target: &str,
     sql: &'static str,
@@ -85,7 +86,7 @@ async fn fetch(
         .map_err(IntrospectError::read(target, object.to_owned()))
 }
 
-fn opt(
+pub(super) fn opt(
     row: &MySqlRow,
     i: usize,
     target: &str,
@@ -95,11 +96,16 @@ fn opt(
         .map_err(IntrospectError::read(target, object.to_owned()))
 }
 
-fn text(row: &MySqlRow, i: usize, target: &str, object: &str) -> Result<String, IntrospectError> {
+pub(super) fn text(
+    row: &MySqlRow,
+    i: usize,
+    target: &str,
+    object: &str,
+) -> Result<String, IntrospectError> {
     opt(row, i, target, object).map(Option::unwrap_or_default)
 }
 
-fn int(
+pub(super) fn int(
     row: &MySqlRow,
     i: usize,
     target: &str,
@@ -139,6 +145,8 @@ async fn read_columns(
     ns: &mut Namespace,
     collations: &BTreeMap<String, Option<String>>,
 ) -> Result<(), IntrospectError> {
+    // A default that reads a sequence names it `db`.`s`: the database's own name is left out.
+    let own = format!("`{}`.", ns.name.replace('`', "``"));
     let object = "the columns (information_schema.COLUMNS)";
     for row in fetch(conn, target, COLUMNS, object).await? {
         let table = text(&row, 0, target, object)?;
@@ -165,7 +173,8 @@ async fn read_columns(
         // MariaDB renders "no default" of a nullable column as the word NULL.
         let default = opt(&row, 4, target, object)?
             .filter(|d| !d.eq_ignore_ascii_case("NULL"))
-            .filter(|_| generated.is_none() && identity.is_none());
+            .filter(|_| generated.is_none() && identity.is_none())
+            .map(|d| d.replace(&own, ""));
         let collation = opt(&row, 7, target, object)?.filter(|c| {
             collations
                 .get(&table)

@@ -5,6 +5,21 @@ pub(super) const DATABASE: &str = "SELECT CAST(DATABASE() AS CHAR)";
 pub(super) const TABLES: &str =
     "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR), CAST(TABLE_COLLATION AS CHAR) \
     FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'";
+/// MariaDB 10.3+ lists its sequences among the tables; their attributes are read from each
+/// sequence itself ([`sequence_values`]).
+pub(super) const SEQUENCES: &str =
+    "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'SEQUENCE'";
+
+/// One sequence's attributes, selected from the sequence (`quoted` is its backquoted name).
+pub(super) fn sequence_values(quoted: &str) -> String {
+    format!(
+        "SELECT CAST(start_value AS SIGNED), CAST(minimum_value AS SIGNED), \
+         CAST(maximum_value AS SIGNED), CAST(increment AS SIGNED), CAST(cache_size AS SIGNED), \
+         CAST(cycle_option AS SIGNED) FROM {quoted}"
+    )
+}
+
 pub(super) const COLUMNS: &str = "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR), \
     CAST(IS_NULLABLE AS CHAR), CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR), CAST(GENERATION_EXPRESSION AS CHAR), \
     CAST(COLLATION_NAME AS CHAR), CAST(COLUMN_COMMENT AS CHAR) \

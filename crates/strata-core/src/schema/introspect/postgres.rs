@@ -289,6 +289,7 @@ async fn read_others(
             min_value: get(&row, 5, target, object)?,
             max_value: get(&row, 6, target, object)?,
             cycle: get(&row, 7, target, object)?,
+            cache: get(&row, 8, target, object)?,
         };
         if let Some(n) = schema.namespaces.get_mut(&ns) {
             n.sequences.insert(name, sequence);

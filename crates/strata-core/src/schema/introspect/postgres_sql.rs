@@ -114,7 +114,7 @@ pub(super) const VIEWS: &str = concat!(
 /// Sequences no column owns (serial and identity sequences belong to their column).
 pub(super) const SEQUENCES: &str = concat!(
     "SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, \
-     s.seqmin, s.seqmax, s.seqcycle \
+     s.seqmin, s.seqmax, s.seqcycle, s.seqcache \
      FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid \
                        AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i')) AND ",

@@ -144,12 +144,13 @@ impl Postgres {
     ) {
         let opts = |s: &Sequence| {
             format!(
-                "AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} {}",
+                "AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {} {}",
                 s.data_type,
                 s.increment,
                 s.min_value,
                 s.max_value,
                 s.start,
+                s.cache,
                 if s.cycle { "CYCLE" } else { "NO CYCLE" }
             )
         };
