@@ -5,7 +5,7 @@
 
 use crate::dialect::DatabaseKind;
 use crate::schema::diff::{Change, NamespaceDiff, ObjectDiff, ObjectKind, PartKind, SchemaDiff};
-use crate::schema::model::{Namespace, Schema, Table, View};
+use crate::schema::model::{IndexPart, Namespace, Schema, Table, View};
 
 mod mysql;
 mod postgres;
@@ -388,6 +388,29 @@ pub(crate) fn string_literal(text: &str) -> String {
 pub(crate) fn quote_with(name: &str, q: char) -> String {
     let doubled: String = [q, q].iter().collect();
     format!("{q}{}{q}", name.replace(q, &doubled))
+}
+
+/// An index's key parts, comma-separated: columns quoted, expressions wrapped in parentheses
+/// when `wrap`, each followed by ` DESC` when descending. (MySQL's prefix lengths are written
+/// by its own DDL.)
+pub(crate) fn index_parts(d: &dyn Dialect, parts: &[IndexPart], wrap: bool) -> String {
+    let desc = |descending: bool| if descending { " DESC" } else { "" };
+    (parts.iter())
+        .map(|p| match p {
+            IndexPart::Column {
+                name, descending, ..
+            } => format!("{}{}", d.ident(name), desc(*descending)),
+            IndexPart::Expression {
+                expression,
+                descending,
+            } if wrap => format!("({expression}){}", desc(*descending)),
+            IndexPart::Expression {
+                expression,
+                descending,
+            } => format!("{expression}{}", desc(*descending)),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A list of quoted identifiers.

@@ -3,13 +3,14 @@
 //! identity); only a change of generation expression drops and re-adds the column.
 
 use super::{
-    ident_list, quote_with, string_literal, view_query, DdlError, Dialect, Out, Phase, TableChange,
+    ident_list, index_parts, quote_with, string_literal, view_query, DdlError, Dialect, Out, Phase,
+    TableChange,
 };
 use crate::dialect::DatabaseKind;
 use crate::schema::diff::{
     Attribute, Change, NamespaceDiff, ObjectDiff, ObjectKind, PartDiff, PartKind,
 };
-use crate::schema::model::{ForeignKey, Index, IndexPart, Namespace, Table, View};
+use crate::schema::model::{ForeignKey, Index, Namespace, Table, View};
 
 mod columns;
 mod objects;
@@ -18,25 +19,6 @@ pub(crate) struct Postgres;
 
 impl Postgres {
     fn index_def(&self, ns: &str, table: &str, ix: &Index) -> String {
-        let parts: Vec<String> = (ix.parts.iter())
-            .map(|p| match p {
-                IndexPart::Column {
-                    name, descending, ..
-                } => {
-                    format!(
-                        "{}{}",
-                        self.ident(name),
-                        if *descending { " DESC" } else { "" }
-                    )
-                }
-                IndexPart::Expression {
-                    expression,
-                    descending,
-                } => {
-                    format!("({expression}){}", if *descending { " DESC" } else { "" })
-                }
-            })
-            .collect();
         let mut s = format!(
             "CREATE {}INDEX {} ON {}",
             if ix.unique { "UNIQUE " } else { "" },
@@ -46,7 +28,7 @@ impl Postgres {
         if let Some(m) = &ix.method {
             s.push_str(&format!(" USING {m}"));
         }
-        s.push_str(&format!(" ({})", parts.join(", ")));
+        s.push_str(&format!(" ({})", index_parts(self, &ix.parts, true)));
         if let Some(p) = &ix.predicate {
             s.push_str(&format!(" WHERE {p}"));
         }

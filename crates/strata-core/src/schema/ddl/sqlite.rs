@@ -6,7 +6,7 @@
 use super::{quote_with, string_literal, view_query, DdlError, Dialect, Out, Phase, TableChange};
 use crate::dialect::DatabaseKind;
 use crate::schema::diff::{Attribute, Change, NamespaceDiff, ObjectDiff, ObjectKind, PartKind};
-use crate::schema::model::{Column, Identity, IndexPart, Namespace, Table, View};
+use crate::schema::model::{Column, Identity, Namespace, Table, View};
 
 pub(crate) struct Sqlite;
 
@@ -132,32 +132,13 @@ impl Sqlite {
     }
 
     fn index_sql(&self, table: &str, ix: &crate::schema::model::Index) -> String {
-        let parts: Vec<String> = (ix.parts.iter())
-            .map(|p| match p {
-                IndexPart::Column {
-                    name, descending, ..
-                } => {
-                    format!(
-                        "{}{}",
-                        self.ident(name),
-                        if *descending { " DESC" } else { "" }
-                    )
-                }
-                // SQLite keeps the text as written: no parentheses added.
-                IndexPart::Expression {
-                    expression,
-                    descending,
-                } => {
-                    format!("{expression}{}", if *descending { " DESC" } else { "" })
-                }
-            })
-            .collect();
+        // SQLite keeps an expression's text as written: no parentheses added.
         let mut s = format!(
             "CREATE {}INDEX {} ON {} ({})",
             if ix.unique { "UNIQUE " } else { "" },
             self.ident(&ix.name),
             self.ident(table),
-            parts.join(", ")
+            super::index_parts(self, &ix.parts, false)
         );
         if let Some(p) = &ix.predicate {
             s.push_str(&format!(" WHERE {p}"));

@@ -409,3 +409,26 @@ fn a_diff_that_does_not_match_the_schemas_is_an_error_not_a_skip() {
         "the diff names table users, which is not in schema B: pass `ddl` the same two schemas, in the same order, that the diff was made from"
     );
 }
+
+#[test]
+fn index_parts_quote_columns_and_wrap_expressions_where_the_dialect_does() {
+    let parts = [
+        IndexPart::Column {
+            name: "user id".into(),
+            descending: true,
+            length: None,
+        },
+        IndexPart::Expression {
+            expression: "lower(name)".into(),
+            descending: false,
+        },
+    ];
+    assert_eq!(
+        index_parts(&postgres::Postgres, &parts, true),
+        r#""user id" DESC, (lower(name))"#
+    );
+    assert_eq!(
+        index_parts(&sqlite::Sqlite, &parts, false),
+        r#""user id" DESC, lower(name)"#
+    );
+}
