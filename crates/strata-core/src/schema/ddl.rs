@@ -4,8 +4,10 @@
 //! function on the reversed diff: `ddl(&diff(b, a), b, a)`.
 
 use crate::dialect::DatabaseKind;
-use crate::schema::diff::{Change, NamespaceDiff, ObjectDiff, ObjectKind, PartKind, SchemaDiff};
-use crate::schema::model::{IndexPart, Namespace, Schema, Table, View};
+use crate::schema::diff::{
+    Change, NamespaceDiff, ObjectDiff, ObjectKind, PartDiff, PartKind, SchemaDiff,
+};
+use crate::schema::model::{Column, IndexPart, Namespace, Schema, Table, View};
 
 mod mysql;
 mod postgres;
@@ -388,6 +390,25 @@ pub(crate) fn string_literal(text: &str) -> String {
 pub(crate) fn quote_with(name: &str, q: char) -> String {
     let doubled: String = [q, q].iter().collect();
     format!("{q}{}{q}", name.replace(q, &doubled))
+}
+
+/// The lines inside an added table's `CREATE TABLE (…)`: B's columns as `column` writes them,
+/// then the primary key, unique and check constraints the diff adds, as `constraint` writes
+/// them (indexes, foreign keys and triggers are statements of their own).
+pub(crate) fn create_table_lines(
+    t: &TableChange<'_>,
+    column: impl Fn(&Column) -> String,
+    constraint: impl Fn(&PartDiff) -> Option<String>,
+) -> Vec<String> {
+    let mut lines: Vec<String> = t.in_b().columns.iter().map(column).collect();
+    let in_body = |p: &&PartDiff| {
+        matches!(
+            p.kind,
+            PartKind::PrimaryKey | PartKind::Unique | PartKind::Check
+        )
+    };
+    lines.extend(t.diff.parts.iter().filter(in_body).filter_map(constraint));
+    lines
 }
 
 /// An index's key parts, comma-separated: columns quoted, expressions wrapped in parentheses

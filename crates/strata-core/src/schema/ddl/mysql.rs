@@ -2,7 +2,9 @@
 //! backticks, and a changed column is restated whole with `MODIFY COLUMN`, placed with
 //! `FIRST`/`AFTER` when its position changes.
 
-use super::{quote_with, view_query, DdlError, Dialect, Out, Phase, TableChange};
+use super::{
+    create_table_lines, quote_with, view_query, DdlError, Dialect, Out, Phase, TableChange,
+};
 use crate::dialect::DatabaseKind;
 use crate::schema::diff::{
     Attribute, Change, NamespaceDiff, ObjectDiff, ObjectKind, PartDiff, PartKind,
@@ -175,15 +177,8 @@ impl Mysql {
     fn create_table(&self, t: &TableChange<'_>, out: &mut Out) {
         let table = t.in_b();
         let q = self.ident(&table.name);
-        let mut lines: Vec<String> = table.columns.iter().map(|c| self.column_def(c)).collect();
-        for p in t.diff.parts.iter().filter(|p| {
-            matches!(
-                p.kind,
-                PartKind::PrimaryKey | PartKind::Unique | PartKind::Check
-            )
-        }) {
-            lines.extend(self.constraint_def(table, p));
-        }
+        let lines =
+            create_table_lines(t, |c| self.column_def(c), |p| self.constraint_def(table, p));
         let comment = table
             .comment
             .as_deref()

@@ -3,8 +3,8 @@
 //! identity); only a change of generation expression drops and re-adds the column.
 
 use super::{
-    ident_list, index_parts, quote_with, string_literal, view_query, DdlError, Dialect, Out, Phase,
-    TableChange,
+    create_table_lines, ident_list, index_parts, quote_with, string_literal, view_query, DdlError,
+    Dialect, Out, Phase, TableChange,
 };
 use crate::dialect::DatabaseKind;
 use crate::schema::diff::{
@@ -80,15 +80,8 @@ impl Postgres {
     fn create_table(&self, t: &TableChange<'_>, out: &mut Out) {
         let table = t.in_b();
         let q = self.name(t.ns_b, &table.name);
-        let mut lines: Vec<String> = table.columns.iter().map(|c| self.column_def(c)).collect();
-        for p in t.diff.parts.iter().filter(|p| {
-            matches!(
-                p.kind,
-                PartKind::PrimaryKey | PartKind::Unique | PartKind::Check
-            )
-        }) {
-            lines.extend(self.constraint_def(table, p));
-        }
+        let lines =
+            create_table_lines(t, |c| self.column_def(c), |p| self.constraint_def(table, p));
         out.push(
             Phase::CreateTables,
             format!("CREATE TABLE {q} (\n  {}\n)", lines.join(",\n  ")),
