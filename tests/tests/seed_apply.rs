@@ -195,7 +195,11 @@ async fn demo_seeds_apply_resolve_lookups_and_rerun_unchanged(kind: DatabaseKind
     let lamp = texts(url, &format!("SELECT {} FROM products p JOIN categories c ON c.id = p.category_id WHERE p.sku = 'LAMP-001'", txt(kind, "c.slug"))).await;
     assert_eq!(lamp, [[Some("home-garden".to_owned())]], "{kind}");
     let phones = texts(url, &format!("SELECT {} FROM categories c JOIN categories p ON p.id = c.parent_id WHERE c.slug = 'phones'", txt(kind, "p.slug"))).await;
-    assert_eq!(phones, [[Some("electronics".to_owned())]], "{kind}: a nested category");
+    assert_eq!(
+        phones,
+        [[Some("electronics".to_owned())]],
+        "{kind}: a nested category"
+    );
     assert_eq!(
         scalar(
             url,
