@@ -6,37 +6,16 @@
 
 mod support;
 
-use strata_core::schema::diff::SchemaDiff;
 use strata_core::schema::roundtrip::RoundTripProgress;
 use strata_desktop::commands::timeline::EMBEDDED_TARGET;
 use strata_desktop::{schema::checks, IpcErrorCode};
 use strata_project::connections::PasswordInput;
 use strata_project::{ConnectionProfile, EnvironmentTier, PasswordMode};
-use support::{run_latest, App, ScratchDatabase, FILES};
+use support::{diff_lines, run_latest, App, ScratchDatabase, FILES};
 
 const V1: &str = "20240101000000";
 const V2: &str = "20240102000000";
 const V3: &str = "20240103000000";
-
-/// `added Table orders`, `added Column users.email`, … as the tree shows them.
-fn lines(d: &SchemaDiff) -> Vec<String> {
-    let mut out = Vec::new();
-    for ns in &d.namespaces {
-        for o in &ns.objects {
-            out.push(format!("{} {:?} {}", o.change.label(), o.kind, o.name));
-            for p in &o.parts {
-                out.push(format!(
-                    "{} {:?} {}.{}",
-                    p.change.label(),
-                    p.kind,
-                    o.name,
-                    p.name
-                ));
-            }
-        }
-    }
-    out
-}
 
 fn embedded_url(app: &App) -> String {
     let path = strata_project::paths::demo_database(&app.state.data_dir);
@@ -61,7 +40,11 @@ async fn drift_of_the_embedded_database_names_a_hand_made_column() {
         .await
         .unwrap();
     assert_eq!(clean.replayed, [V1, V2, V3]);
-    assert!(clean.diff.namespaces.is_empty(), "{:?}", lines(&clean.diff));
+    assert!(
+        clean.diff.namespaces.is_empty(),
+        "{:?}",
+        diff_lines(&clean.diff)
+    );
     assert_eq!((clean.counts.added, clean.counts.changed), (0, 0));
     assert_eq!(clean.target_label, "Demo database (embedded)");
     assert_eq!(clean.expected_ddl, clean.actual_ddl);
@@ -75,7 +58,7 @@ async fn drift_of_the_embedded_database_names_a_hand_made_column() {
         .await
         .unwrap();
     assert_eq!(
-        lines(&drifted.diff),
+        diff_lines(&drifted.diff),
         ["changed Table users", "added Column users.nickname"]
     );
     assert_eq!(drifted.counts.added, 1);
@@ -104,7 +87,7 @@ async fn drift_of_the_embedded_database_names_a_hand_made_column() {
         .await
         .unwrap();
     assert_eq!(
-        lines(&back.diff),
+        diff_lines(&back.diff),
         ["changed Table users", "removed Column users.nickname"]
     );
 
@@ -204,7 +187,7 @@ async fn test_rollback_reports_each_migration_and_what_down_forgot() {
     assert_eq!(step.version, V2);
     let left = step.not_restored.as_ref().expect("down ran");
     assert_eq!(
-        lines(left),
+        diff_lines(left),
         ["changed Table users", "added Column users.email"]
     );
 
@@ -235,7 +218,7 @@ async fn a_postgres_connection_against_the_schema_at_a_version() {
     assert_eq!(c.b_label, format!("schema at {V1} (create_users)"));
     // From the schema at V1 to the database: what came after V1.
     assert_eq!(
-        lines(&c.diff),
+        diff_lines(&c.diff),
         [
             "added Table orders",
             "added Column orders.id",
@@ -256,7 +239,11 @@ async fn a_postgres_connection_against_the_schema_at_a_version() {
     let same = checks::compare_version(&app.state, &app.project(), &pg, V3)
         .await
         .unwrap();
-    assert!(same.diff.namespaces.is_empty(), "{:?}", lines(&same.diff));
+    assert!(
+        same.diff.namespaces.is_empty(),
+        "{:?}",
+        diff_lines(&same.diff)
+    );
     // Only read: the connection's history is as the run left it.
     assert_eq!(db.history_len().await, 3);
 

@@ -5,36 +5,16 @@
 
 mod support;
 
-use strata_core::schema::diff::{Change, ObjectKind, PartKind, SchemaDiff};
+use strata_core::schema::diff::{Change, ObjectKind, PartKind};
 use strata_core::DatabaseKind;
 use strata_desktop::commands::timeline::EMBEDDED_TARGET;
 use strata_desktop::{schema, IpcErrorCode};
 use strata_project::EnvironmentTier;
-use support::{run_latest, App, ScratchDatabase, FILES};
+use support::{diff_lines, run_latest, App, ScratchDatabase, FILES};
 
 const V1: &str = "20240101000000";
 const V2: &str = "20240102000000";
 const V3: &str = "20240103000000";
-
-/// `+ table orders`, `~ table users`, `+ column users.email`, … as the tree shows them.
-fn lines(d: &SchemaDiff) -> Vec<String> {
-    let mut out = Vec::new();
-    for ns in &d.namespaces {
-        for o in &ns.objects {
-            out.push(format!("{} {:?} {}", o.change.label(), o.kind, o.name));
-            for p in &o.parts {
-                out.push(format!(
-                    "{} {:?} {}.{}",
-                    p.change.label(),
-                    p.kind,
-                    o.name,
-                    p.name
-                ));
-            }
-        }
-    }
-    out
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_embedded_schema_lists_applied_tables_with_their_ddl() {
@@ -87,7 +67,7 @@ async fn the_effect_of_pending_migrations_is_previewed_and_nothing_is_left() {
     assert_eq!(all.pending, [V1, V2, V3]);
     assert_eq!(all.before.table_count, 0);
     assert_eq!(all.after.table_count, 2);
-    let l = lines(&all.diff);
+    let l = diff_lines(&all.diff);
     assert!(l.contains(&"added Table orders".to_owned()), "{l:?}");
     assert!(l.contains(&"added Table users".to_owned()), "{l:?}");
     assert!(
@@ -102,7 +82,7 @@ async fn the_effect_of_pending_migrations_is_previewed_and_nothing_is_left() {
         .await
         .unwrap();
     assert_eq!(cut.pending, [V1, V2]);
-    let l = lines(&cut.diff);
+    let l = diff_lines(&cut.diff);
     assert!(l.contains(&"added Column users.email".to_owned()), "{l:?}");
     assert!(!l.iter().any(|x| x.contains("orders")), "{l:?}");
     // V2's own effect: V1 ran first in the preview, so its table is in "before", not added.
@@ -146,7 +126,7 @@ async fn compare_and_generate_make_b_like_a() {
     let c = schema::compare(&app.state, &app.project(), &ida, &idb)
         .await
         .unwrap();
-    let l = lines(&c.diff);
+    let l = diff_lines(&c.diff);
     assert_eq!(
         l,
         [
@@ -174,7 +154,11 @@ async fn compare_and_generate_make_b_like_a() {
     let again = schema::compare(&app.state, &app.project(), &ida, &idb)
         .await
         .unwrap();
-    assert!(again.diff.namespaces.is_empty(), "{:?}", lines(&again.diff));
+    assert!(
+        again.diff.namespaces.is_empty(),
+        "{:?}",
+        diff_lines(&again.diff)
+    );
     assert_eq!(again.counts.added + again.counts.changed, 0);
 
     // Nothing is written for a bad name or empty SQL.

@@ -12,16 +12,15 @@ use std::time::Duration;
 
 use strata_core::driver::Session;
 use strata_core::seed::{Environment, Mode};
-use strata_core::DatabaseKind;
 use strata_desktop::commands::seeds::{
     SeedEvent, SeedForm, SeedOutcome as Outcome, SeedRunOutcome,
 };
 use strata_desktop::commands::timeline::{RunAction, RunOutcome, RunRequest, EMBEDDED_TARGET};
 use strata_desktop::{runs, seeds, AppState, IpcErrorCode};
-use strata_project::connections::{ConnectionManager, PasswordInput};
+use strata_project::connections::ConnectionManager;
 use strata_project::credentials::{CredentialStore, MemoryStore};
 use strata_project::secret::Secret;
-use strata_project::{ConnectionProfile, EnvironmentTier, PasswordMode};
+use strata_project::EnvironmentTier;
 use support::{Recorder, ScratchDatabase};
 use tauri::ipc::{Channel, InvokeResponseBody};
 
@@ -104,22 +103,7 @@ impl Demo {
 
     /// Save a PostgreSQL connection of `tier` to `db`, attached to this project.
     async fn save_postgres(&self, db: &ScratchDatabase, tier: EnvironmentTier) -> String {
-        let url = tauri::Url::parse(&db.url).unwrap();
-        let mut profile =
-            ConnectionProfile::new(format!("pg {tier:?}"), DatabaseKind::Postgres, tier);
-        profile.host = url.host_str().unwrap().to_owned();
-        profile.port = url.port();
-        profile.user = url.username().to_owned();
-        profile.database = db.name.clone();
-        profile.tls.mode = strata_project::TlsMode::Prefer;
-        profile.password = PasswordMode::None;
-        profile.project_dir = Some(self.root.clone());
-        let id = profile.id.clone();
-        self.manager()
-            .save(profile, PasswordInput::Keep)
-            .await
-            .unwrap();
-        id
+        support::save_postgres_profile(&self.manager(), &self.root, db, tier).await
     }
 
     async fn run(

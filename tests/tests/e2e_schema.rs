@@ -60,31 +60,6 @@ fn diff_lines(ui: &Ui, css: &str) -> Vec<String> {
         .collect()
 }
 
-fn keep_shot(file: &str) {
-    let from = ui::shots_dir().join(file);
-    let to = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../docs/screenshots")
-        .join(file);
-    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-    // The X display's screenshot holds the window on black: keep the window only.
-    let status = std::process::Command::new("convert")
-        .arg(&from)
-        .args([
-            "-bordercolor",
-            "black",
-            "-border",
-            "1",
-            "-fuzz",
-            "2%",
-            "-trim",
-            "+repage",
-        ])
-        .arg(&to)
-        .status()
-        .unwrap_or_else(|e| panic!("convert (ImageMagick): {e}"));
-    assert!(status.success(), "cropping {} failed", from.display());
-}
-
 #[test]
 fn diff_tab_schema_tree_and_compare_with_generate() {
     let _serial = ui::serial();
@@ -238,7 +213,7 @@ fn diff_tab_schema_tree_and_compare_with_generate() {
         "schema-tree.png",
         "schema-compare.png",
     ] {
-        keep_shot(shot);
+        ui::keep_shot(shot);
     }
 }
 
@@ -401,6 +376,6 @@ fn drift_test_rollback_and_compare_with_a_version() {
         "schema-compare-version.png",
         "timeline-detail-rollback.png",
     ] {
-        keep_shot(shot);
+        ui::keep_shot(shot);
     }
 }

@@ -85,31 +85,6 @@ fn row<'a>(
         .unwrap_or_else(|| panic!("no {dataset} in {rows:?}"))
 }
 
-fn keep_shot(file: &str) {
-    let from = ui::shots_dir().join(file);
-    let to = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../docs/screenshots")
-        .join(file);
-    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-    // The X display's screenshot holds the window on black: keep the window only.
-    let status = std::process::Command::new("convert")
-        .arg(&from)
-        .args([
-            "-bordercolor",
-            "black",
-            "-border",
-            "1",
-            "-fuzz",
-            "2%",
-            "-trim",
-            "+repage",
-        ])
-        .arg(&to)
-        .status()
-        .unwrap_or_else(|e| panic!("convert (ImageMagick): {e}"));
-    assert!(status.success(), "cropping {} failed", from.display());
-}
-
 /// The production admin's password, typed into the form's secret field.
 const ADMIN_SECRET: &str = "E2e-admin-Secret-7";
 
@@ -310,7 +285,7 @@ fn seeds_form_preview_run_and_rerun_unchanged() {
         "seeds-results.png",
         "history-seeds.png",
     ] {
-        keep_shot(shot);
+        ui::keep_shot(shot);
     }
 }
 

@@ -31,6 +31,32 @@ pub fn shots_dir() -> PathBuf {
     crate::target_dir().join("e2e").join("timeline")
 }
 
+/// Copy the screenshot `file` into docs/screenshots/, cropped to the window.
+pub fn keep_shot(file: &str) {
+    let from = shots_dir().join(file);
+    let to = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../docs/screenshots")
+        .join(file);
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    // The X display's screenshot holds the window on black: keep the window only.
+    let status = std::process::Command::new("convert")
+        .arg(&from)
+        .args([
+            "-bordercolor",
+            "black",
+            "-border",
+            "1",
+            "-fuzz",
+            "2%",
+            "-trim",
+            "+repage",
+        ])
+        .arg(&to)
+        .status()
+        .unwrap_or_else(|e| panic!("convert (ImageMagick): {e}"));
+    assert!(status.success(), "cropping {} failed", from.display());
+}
+
 /// The real app, started on a workspace under Xvfb with its own bus and keyring.
 pub struct App {
     name: String,

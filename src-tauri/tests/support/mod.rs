@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use strata_core::driver::Session;
+use strata_core::schema::diff::SchemaDiff;
 use strata_core::DatabaseKind;
 use strata_desktop::commands::timeline::{RunAction, RunEvent, RunOutcome, RunRequest};
 use strata_desktop::{runs, AppState};
@@ -71,25 +72,7 @@ impl App {
 
     /// Save a PostgreSQL connection to `db` attached to this project; its id.
     pub async fn save_postgres(&self, db: &ScratchDatabase, tier: EnvironmentTier) -> String {
-        let url = tauri::Url::parse(&db.url).unwrap();
-        let mut profile = ConnectionProfile::new(
-            format!("pg {}", tier_word(tier)),
-            DatabaseKind::Postgres,
-            tier,
-        );
-        profile.host = url.host_str().unwrap().to_owned();
-        profile.port = url.port();
-        profile.user = url.username().to_owned();
-        profile.database = db.name.clone();
-        profile.tls.mode = strata_project::TlsMode::Prefer;
-        profile.password = PasswordMode::None;
-        profile.project_dir = Some(self.root.clone());
-        let id = profile.id.clone();
-        self.manager()
-            .save(profile, PasswordInput::Keep)
-            .await
-            .unwrap_or_else(|e| panic!("saving the PostgreSQL connection: {e}"));
-        id
+        save_postgres_profile(&self.manager(), &self.root, db, tier).await
     }
 
     /// A request to take `target` to `action`.
@@ -298,4 +281,53 @@ pub async fn run_latest(app: &App, target: &str, key: &str) -> (RunOutcome, Reco
         .await
         .unwrap_or_else(|e| panic!("running on {target}: {e}"));
     (outcome, recorder)
+}
+
+/// `+ table orders`, `~ table users`, `+ column users.email`, … as the tree shows them.
+pub fn diff_lines(d: &SchemaDiff) -> Vec<String> {
+    let mut out = Vec::new();
+    for ns in &d.namespaces {
+        for o in &ns.objects {
+            out.push(format!("{} {:?} {}", o.change.label(), o.kind, o.name));
+            for p in &o.parts {
+                out.push(format!(
+                    "{} {:?} {}.{}",
+                    p.change.label(),
+                    p.kind,
+                    o.name,
+                    p.name
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Save a PostgreSQL connection of `tier` to `db`, attached to the project at `root`, with no
+/// password; its id.
+pub async fn save_postgres_profile(
+    manager: &ConnectionManager,
+    root: &std::path::Path,
+    db: &ScratchDatabase,
+    tier: EnvironmentTier,
+) -> String {
+    let url = tauri::Url::parse(&db.url).unwrap();
+    let mut profile = ConnectionProfile::new(
+        format!("pg {}", tier_word(tier)),
+        DatabaseKind::Postgres,
+        tier,
+    );
+    profile.host = url.host_str().unwrap().to_owned();
+    profile.port = url.port();
+    profile.user = url.username().to_owned();
+    profile.database = db.name.clone();
+    profile.tls.mode = strata_project::TlsMode::Prefer;
+    profile.password = PasswordMode::None;
+    profile.project_dir = Some(root.to_owned());
+    let id = profile.id.clone();
+    manager
+        .save(profile, PasswordInput::Keep)
+        .await
+        .unwrap_or_else(|e| panic!("saving the PostgreSQL connection: {e}"));
+    id
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::compare::{CompareError, Comparison};
 use super::ddl::up_down;
 use super::diff::{diff, RenameHints};
+use super::drift::DROPPED;
 use super::introspect::{introspect_url, IntrospectError};
 use super::model::Schema;
 use super::preview::{
@@ -113,8 +114,6 @@ impl SchemaAtError {
         }
     }
 }
-
-const DROPPED: &str = "The target was not touched; the scratch database was dropped.";
 
 /// The migrations `strata up --to version` runs on an empty database, in order: the versioned
 /// ones up to and including `version`, then the repeatables. Also the migration `version` is.

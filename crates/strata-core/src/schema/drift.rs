@@ -104,7 +104,8 @@ impl From<PreviewError> for DriftError {
     }
 }
 
-const DROPPED: &str = "The target was not touched; the scratch database was dropped.";
+/// The end of every message of a replay that failed: what it left.
+pub(super) const DROPPED: &str = "The target was not touched; the scratch database was dropped.";
 
 /// Compare the database at `url` with the schema its applied migrations build.
 pub async fn drift(url: &str, set: &MigrationSet) -> Result<DriftReport, DriftError> {
