@@ -93,7 +93,8 @@ pub fn status(
     let (set, known) = alongside(load, || {
         runtime().block_on(engine::snapshot(&db.url, timeout))
     })?;
-    let report = known?.status(&set);
+    let known = known?;
+    let report = known.status(&set);
     if json {
         let mut value = serde_json::to_value(&report).expect("status serialises");
         value["notes"] = serde_json::json!(report.notes());
@@ -104,6 +105,8 @@ pub fn status(
     } else {
         print_status(&report);
     }
+    // Thousands of migrations and rows are freed by the process's exit, not one by one.
+    std::mem::forget((set, known, report));
     Ok(())
 }
 
@@ -196,6 +199,7 @@ pub fn up(
     if let Some(Ok(known)) = known {
         if known.up_to_date(&set, &options) {
             show_report(&known.nothing_to_do(started), json);
+            std::mem::forget((set, known));
             return Ok(());
         }
     }

@@ -30,6 +30,20 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("dev", "strata", "Strata").map(|d| d.config_dir().to_owned())
 }
 
+/// Environment variable that replaces the OS cache folder.
+pub const CACHE_DIR_ENV: &str = "STRATA_CACHE_DIR";
+
+/// The folder for what Strata can always rebuild (the read cache of migrations folders):
+/// `$STRATA_CACHE_DIR`, else the OS cache folder (`~/.cache/strata` on Linux,
+/// `~/Library/Caches/dev.strata.Strata` on macOS, `%LOCALAPPDATA%\strata\Strata\cache` on
+/// Windows). Deleting it loses nothing. `None` only when the OS reports no home.
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(CACHE_DIR_ENV).filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("dev", "strata", "Strata").map(|d| d.cache_dir().to_owned())
+}
+
 /// The embedded SQLite database the app opens the demo project against.
 pub fn demo_database(data_dir: &std::path::Path) -> PathBuf {
     data_dir.join("demo").join("demo.sqlite3")

@@ -112,9 +112,17 @@ impl Project {
     }
 
     /// Read the project's migrations folder, in the layout `strata.toml` sets or the one its
-    /// files show.
+    /// files show, through the folder's read cache in [`crate::paths::cache_dir`] (files
+    /// unchanged since the last read are not read again).
     pub fn migrations(&self) -> Result<strata_core::MigrationSet, strata_core::SourceError> {
-        strata_core::source::read_dir(&self.migrations_dir, self.settings.project.layout)
+        let (dir, layout) = (&self.migrations_dir, self.settings.project.layout);
+        match crate::paths::cache_dir() {
+            Some(cache) => {
+                let file = strata_core::source::cache_file(&cache, dir);
+                strata_core::source::read_dir_cached(dir, layout, &file)
+            }
+            None => strata_core::source::read_dir(dir, layout),
+        }
     }
 
     /// Create a new migration's up and down files with a fresh version (`strata new`, and the

@@ -317,22 +317,18 @@ impl Session {
             DatabaseKind::Mysql => mysql::READ_FORMAT,
             DatabaseKind::Sqlite => sqlite::READ_FORMAT,
         };
-        let text = format!(
-            "{format_query};\nSELECT version, name, checksum, applied_at, applied_by, execution_ms, state, statements_total, statements_committed{sql_columns} FROM strata_migrations"
-        );
-        type Raw = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            i64,
-            String,
-            i32,
-            i32,
-            String,
-            Option<String>,
-        );
+        let columns = format!("version, name, checksum, applied_at, applied_by, execution_ms, state, statements_total, statements_committed{sql_columns}");
+        // SQLite hands each row from its worker thread to this one, a wake-up every few rows:
+        // there the rows come as one JSON array in one value (5,000 rows: one hand-over, not
+        // a thousand).
+        let text = match self.kind {
+            DatabaseKind::Sqlite => format!(
+                "{format_query};\nSELECT json_group_array(json_array({columns}{})), 0 FROM strata_migrations",
+                // Each element has every column of a row, the SQL's place kept when not read.
+                if with_sql { "" } else { ", '', NULL" }
+            ),
+            _ => format!("{format_query};\nSELECT {columns} FROM strata_migrations"),
+        };
         let (format, raws): (Option<String>, Vec<Raw>) = on_conn!(&mut self.conn, c => {
             let rows = sqlx::raw_sql(trusted(text)).fetch_all(&mut *c).await;
             rows.and_then(|rows| {
@@ -341,6 +337,12 @@ impl Session {
                 for r in &rows {
                     if r.len() == 1 {
                         format = r.try_get::<Option<String>, _>(0)?;
+                        continue;
+                    }
+                    if r.len() == 2 {
+                        let json: String = r.try_get(0)?;
+                        raws = serde_json::from_str(&json)
+                            .map_err(|e| sqlx::Error::Decode(e.into()))?;
                         continue;
                     }
                     let (up_sql, down_sql) = if with_sql {
@@ -492,3 +494,34 @@ impl Session {
         }
     }
 }
+
+impl Session {
+    /// [`Session::close`], except that a SQLite connection that has nothing to put back is
+    /// closed by its own worker thread without this one waiting: closing frees the parsed
+    /// schema, milliseconds for a database of thousands of tables, and a reader that is about
+    /// to exit need not wait for it (a read-only connection leaves nothing to finish).
+    pub async fn close_without_waiting(self) {
+        #[cfg(feature = "sqlite")]
+        if self.restore_journal.is_none() && matches!(self.conn, Conn::Sqlite(_)) {
+            drop(self);
+            return;
+        }
+        self.close().await
+    }
+}
+
+/// A history row as read: version, name, checksum, applied_at, applied_by, execution_ms, state,
+/// statements_total, statements_committed, up_sql (empty when not read), down_sql.
+type Raw = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    i32,
+    i32,
+    String,
+    Option<String>,
+);

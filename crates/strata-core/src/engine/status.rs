@@ -40,7 +40,7 @@ pub struct HistorySnapshot {
 /// Read the history at `url` (two queries on one connection). Reading never creates
 /// anything.
 pub async fn snapshot(url: &str, timeout: Duration) -> Result<HistorySnapshot, EngineError> {
-    read(Session::connect(url, timeout).await?).await
+    read(Session::connect(url, timeout).await?, false).await
 }
 
 /// Read the history through `pool`: a connection from it (connected when none is idle) and the
@@ -53,7 +53,7 @@ pub async fn snapshot_pooled(pool: &DbPool) -> Result<HistorySnapshot, EngineErr
     let target = pool.target().to_owned();
     // A read cut short drops its connection with the future; sqlx pings it before taking it
     // back, so a connection left mid-query is closed, not lent again.
-    tokio::time::timeout(pool.timeout(), read(session))
+    tokio::time::timeout(pool.timeout(), read(session, true))
         .await
         .map_err(|_| {
             HistoryError::Timeout {
@@ -67,8 +67,8 @@ pub async fn snapshot_pooled(pool: &DbPool) -> Result<HistorySnapshot, EngineErr
 }
 
 /// The history and, when there is none, another tool's; then the session is closed (a lent
-/// connection given back).
-async fn read(mut session: Session) -> Result<HistorySnapshot, EngineError> {
+/// connection given back; a connection of its own closed without waiting where that is safe).
+async fn read(mut session: Session, lent: bool) -> Result<HistorySnapshot, EngineError> {
     let read = async {
         let history = session.read_history_without_sql().await?;
         let foreign = match history.is_empty() {
@@ -79,7 +79,10 @@ async fn read(mut session: Session) -> Result<HistorySnapshot, EngineError> {
     };
     let read = read.await;
     let (target, kind) = (session.target.clone(), session.kind());
-    session.close().await;
+    match lent {
+        true => session.close().await,
+        false => session.close_without_waiting().await,
+    }
     let (history, foreign) = read?;
     Ok(HistorySnapshot {
         target,

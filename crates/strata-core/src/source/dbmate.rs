@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{directives, files, Draft, Layout, Loaded, SourceError, Version};
+use super::{directives, files, Draft, FileCache, Layout, Loaded, SourceError, Version};
 
-pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
+pub(super) fn read(dir: &Path, cache: &FileCache) -> Result<Vec<Draft>, SourceError> {
     let mut seen: HashMap<String, std::path::PathBuf> = HashMap::new();
     let mut drafts = Vec::new();
     for entry in files::list(dir)? {
@@ -45,7 +45,7 @@ pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
             });
         }
         let name = stem[digits..].strip_prefix('_').unwrap_or(&stem[digits..]);
-        drafts.push(read_file(&entry.path, version, name)?);
+        drafts.push(read_file(&entry.path, version, name, cache)?);
     }
     Ok(drafts)
 }
@@ -72,8 +72,13 @@ pub(super) fn marker(line: &str) -> Option<(bool, &str)> {
     (rest.is_empty() || rest.starts_with(char::is_whitespace)).then_some((up, rest.trim()))
 }
 
-fn read_file(path: &Path, version: Version, name: &str) -> Result<Draft, SourceError> {
-    let text = files::read_text(path)?;
+fn read_file(
+    path: &Path,
+    version: Version,
+    name: &str,
+    cache: &FileCache,
+) -> Result<Draft, SourceError> {
+    let (text, _) = cache.read(path)?;
     let invalid = |line: u32, problem: &str| SourceError::Invalid {
         path: path.to_owned(),
         line: Some(line),

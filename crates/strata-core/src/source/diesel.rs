@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-use super::{files, Draft, Layout, Loaded, SourceError, Version};
+use super::{files, Draft, FileCache, Layout, Loaded, SourceError, Version};
 
-pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
+pub(super) fn read(dir: &Path, cache: &FileCache) -> Result<Vec<Draft>, SourceError> {
     let mut drafts = Vec::new();
     for entry in files::list(dir)? {
         let bad = |reason: String| SourceError::BadFileName {
@@ -31,7 +31,7 @@ pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
                 "{e} (Diesel's version is the part of the folder name before the first '_', dashes removed)"
             ))
         })?;
-        drafts.push(read_folder(&entry.path, &entry.name, version, name)?);
+        drafts.push(read_folder(&entry.path, &entry.name, version, name, cache)?);
     }
     Ok(drafts)
 }
@@ -41,6 +41,7 @@ fn read_folder(
     folder_name: &str,
     version: Version,
     name: &str,
+    cache: &FileCache,
 ) -> Result<Draft, SourceError> {
     let (mut up, mut down, mut metadata) = (None, None, None);
     for entry in files::list(folder)? {
@@ -82,9 +83,9 @@ fn read_folder(
         Some(path) => metadata_says_no_transaction(&path)?,
         None => false,
     };
-    let up = Loaded::file(&up)?.no_transaction(no_transaction);
+    let up = Loaded::file(&up, cache)?.no_transaction(no_transaction);
     let down = down
-        .map(|p| Loaded::file(&p).map(|l| l.no_transaction(no_transaction)))
+        .map(|p| Loaded::file(&p, cache).map(|l| l.no_transaction(no_transaction)))
         .transpose()?;
     let expected_down = Some(format!("{folder_name}/down.sql"));
     Ok(Draft::new(

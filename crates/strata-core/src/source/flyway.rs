@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::files::{self, Entry};
 use super::pairs::{Pairs, Side};
-use super::{Draft, Layout, Loaded, SourceError, SourceNote, Version};
+use super::{Draft, FileCache, Layout, Loaded, SourceError, SourceNote, Version};
 
 /// The longest repeatable description: `R__` and it fill the history's 64-character version.
 const MAX_REPEATABLE_DESCRIPTION: usize = 61;
@@ -19,7 +19,7 @@ enum Name {
     Repeatable(String),
 }
 
-pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
+pub(super) fn read(dir: &Path, cache: &FileCache) -> Result<Vec<Draft>, SourceError> {
     let mut entries = Vec::new();
     collect(dir, &mut entries)?;
     // The migration file a `.sql.conf` belongs to -> the `.sql.conf`.
@@ -68,8 +68,8 @@ pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
             let expected_up = path.with_file_name(format!("V{}__{}.sql", slot.version, slot.name));
             return Err(SourceError::DownWithoutUp { path, expected_up });
         };
-        let up = load(&up_path, &confs)?;
-        let down = slot.down.map(|p| load(&p, &confs)).transpose()?;
+        let up = load(&up_path, &confs, cache)?;
+        let down = slot.down.map(|p| load(&p, &confs, cache)).transpose()?;
         let expected_down = format!("U{}__{}.sql", slot.version, slot.name);
         drafts.push(Draft::new(
             slot.version,
@@ -80,7 +80,7 @@ pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
         ));
     }
     for (desc, path) in repeatables {
-        let up = load(&path, &confs)?;
+        let up = load(&path, &confs, cache)?;
         drafts.push(Draft::new(Version::repeatable(&desc), desc, up, None, None));
     }
     Ok(drafts)
@@ -145,8 +145,12 @@ fn parse_name(file_name: &str) -> Result<Name, String> {
 }
 
 /// A migration file with its `.sql.conf`, if any.
-fn load(path: &Path, confs: &BTreeMap<PathBuf, PathBuf>) -> Result<Loaded, SourceError> {
-    let loaded = Loaded::file(path)?;
+fn load(
+    path: &Path,
+    confs: &BTreeMap<PathBuf, PathBuf>,
+    cache: &FileCache,
+) -> Result<Loaded, SourceError> {
+    let loaded = Loaded::file(path, cache)?;
     let Some(conf) = confs.get(path) else {
         return Ok(loaded);
     };

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::{strata, Draft, Layout, SourceError};
+use super::{strata, Draft, FileCache, Layout, SourceError};
 
-pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
-    strata::read_pairs(dir, Layout::GolangMigrate)
+pub(super) fn read(dir: &Path, cache: &FileCache) -> Result<Vec<Draft>, SourceError> {
+    strata::read_pairs(dir, Layout::GolangMigrate, cache)
 }

@@ -7,6 +7,7 @@
 //! part holding only comments, and a down part that is empty or holds only comments, are
 //! valid no-ops with a note (shown by `status`, `list`, and `validate --json`).
 
+mod cache;
 mod dbmate;
 mod detect;
 mod diesel;
@@ -30,8 +31,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::checksum::sha256_normalized;
+use cache::FileCache;
 use directives::Directives;
 
+pub use cache::{cache_file, RACY_WINDOW};
 pub use error::SourceError;
 pub use new::{new_migration, NewMigration};
 pub use version::Version;
@@ -204,17 +207,47 @@ impl MigrationSet {
 /// [`Layout::detect`]. Hidden files and files that are not `.sql` are not migrations and are
 /// left alone (a README beside the migrations is common); every `.sql` file must fit.
 pub fn read_dir(dir: &Path, layout: Option<Layout>) -> Result<MigrationSet, SourceError> {
+    read_with(dir, layout, FileCache::none())
+}
+
+/// [`read_dir`] through the read cache at `cache` (see [`cache_file`]): a file whose size,
+/// times, inode and device are those cached is not read again. The migrations are the same as
+/// [`read_dir`]'s; the cache is written again when something changed.
+pub fn read_dir_cached(
+    dir: &Path,
+    layout: Option<Layout>,
+    cache: &Path,
+) -> Result<MigrationSet, SourceError> {
+    read_dir_cached_within(dir, layout, cache, RACY_WINDOW)
+}
+
+/// [`read_dir_cached`] with files changed within `window` left out of the cache.
+pub fn read_dir_cached_within(
+    dir: &Path,
+    layout: Option<Layout>,
+    cache: &Path,
+    window: std::time::Duration,
+) -> Result<MigrationSet, SourceError> {
+    read_with(dir, layout, FileCache::open(cache, dir, window))
+}
+
+fn read_with(
+    dir: &Path,
+    layout: Option<Layout>,
+    cache: FileCache,
+) -> Result<MigrationSet, SourceError> {
     let layout = match layout {
         Some(layout) => layout,
         None => Layout::detect(dir)?,
     };
+    let c = &cache;
     let mut drafts = match layout {
-        Layout::Strata => strata::read(dir)?,
-        Layout::Sqlx => sqlx::read(dir)?,
-        Layout::GolangMigrate => golang_migrate::read(dir)?,
-        Layout::Dbmate => dbmate::read(dir)?,
-        Layout::Flyway => flyway::read(dir)?,
-        Layout::Diesel => diesel::read(dir)?,
+        Layout::Strata => strata::read(dir, c)?,
+        Layout::Sqlx => sqlx::read(dir, c)?,
+        Layout::GolangMigrate => golang_migrate::read(dir, c)?,
+        Layout::Dbmate => dbmate::read(dir, c)?,
+        Layout::Flyway => flyway::read(dir, c)?,
+        Layout::Diesel => diesel::read(dir, c)?,
     };
     drafts.sort_by(|a, b| a.version.cmp(&b.version));
     if let Some(pair) = drafts.windows(2).find(|w| w[0].version == w[1].version) {
@@ -229,6 +262,7 @@ pub fn read_dir(dir: &Path, layout: Option<Layout>) -> Result<MigrationSet, Sour
         .into_iter()
         .map(Draft::finish)
         .collect::<Result<_, _>>()?;
+    cache.finish(dir);
     Ok(MigrationSet {
         dir: dir.to_owned(),
         layout,
@@ -284,15 +318,26 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     /// Read the whole file at `path` as one part.
-    pub(crate) fn file(path: &Path) -> Result<Self, SourceError> {
-        let sql = files::read_text(path)?;
+    pub(crate) fn file(path: &Path, cache: &FileCache) -> Result<Self, SourceError> {
+        let (sql, checksum) = cache.read(path)?;
         let directives = directives::read(path, &sql, 1)?;
-        Ok(Self::new(path, sql, 1, directives))
+        Ok(Self::with_checksum(path, sql, checksum, 1, directives))
     }
 
     pub(crate) fn new(path: &Path, sql: String, first_line: u32, directives: Directives) -> Self {
+        let checksum = sha256_normalized(&sql);
+        Self::with_checksum(path, sql, checksum, first_line, directives)
+    }
+
+    fn with_checksum(
+        path: &Path,
+        sql: String,
+        checksum: String,
+        first_line: u32,
+        directives: Directives,
+    ) -> Self {
         Self {
-            checksum: sha256_normalized(&sql),
+            checksum,
             part: Part {
                 path: path.to_owned(),
                 sql,

@@ -6,14 +6,18 @@ use std::path::Path;
 
 use super::files;
 use super::pairs::{Pairs, Side, Slot};
-use super::{Draft, Layout, Loaded, SourceError, Version};
+use super::{Draft, FileCache, Layout, Loaded, SourceError, Version};
 
-pub(super) fn read(dir: &Path) -> Result<Vec<Draft>, SourceError> {
-    read_pairs(dir, Layout::Strata)
+pub(super) fn read(dir: &Path, cache: &FileCache) -> Result<Vec<Draft>, SourceError> {
+    read_pairs(dir, Layout::Strata, cache)
 }
 
 /// Read a folder of `<version>_<name>` files in Strata's, sqlx's or golang-migrate's layout.
-pub(super) fn read_pairs(dir: &Path, layout: Layout) -> Result<Vec<Draft>, SourceError> {
+pub(super) fn read_pairs(
+    dir: &Path,
+    layout: Layout,
+    cache: &FileCache,
+) -> Result<Vec<Draft>, SourceError> {
     let mut pairs = Pairs::new(true);
     for entry in files::list(dir)? {
         if entry.is_dir {
@@ -37,22 +41,24 @@ pub(super) fn read_pairs(dir: &Path, layout: Layout) -> Result<Vec<Draft>, Sourc
     // Errors come out in file order, as when read one by one; each part's checksum is
     // computed by the thread that read it.
     let read = |slot: &Slot| -> Result<(Loaded, Option<Loaded>), SourceError> {
-        let stem = format!("{}_{}", slot.version, slot.name);
         let Some(up_path) = &slot.up else {
             let path = slot.down.clone().expect("a slot holds a file");
-            let expected_up = path.with_file_name(format!("{stem}.up.sql"));
+            let expected_up = path.with_file_name(format!("{}_{}.up.sql", slot.version, slot.name));
             return Err(SourceError::DownWithoutUp { path, expected_up });
         };
-        let up = Loaded::file(up_path)?;
-        let down = slot.down.as_deref().map(Loaded::file).transpose()?;
+        let up = Loaded::file(up_path, cache)?;
+        let down = (slot.down.as_deref())
+            .map(|p| Loaded::file(p, cache))
+            .transpose()?;
         Ok((up, down))
     };
     let loaded = files::map_parallel(&slots, read);
     let mut drafts = Vec::with_capacity(slots.len());
     for (slot, parts) in slots.into_iter().zip(loaded) {
         let (up, down) = parts?;
-        let stem = format!("{}_{}", slot.version, slot.name);
-        let expected_down = (!slot.single).then(|| format!("{stem}.down.sql"));
+        // Named only where it is missing (the note saying what would make it reversible).
+        let expected_down = (!slot.single && down.is_none())
+            .then(|| format!("{}_{}.down.sql", slot.version, slot.name));
         drafts.push(Draft::new(slot.version, slot.name, up, down, expected_down));
     }
     Ok(drafts)
