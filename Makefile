@@ -6,6 +6,9 @@ SHELL := /bin/bash
 CARGO_FEATURES := --features strata-desktop/custom-protocol
 export STRATA_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export STRATA_TEST_MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
+# The read cache of the migrations folders the tests read stays in the build folder, not in the
+# user's cache folder (`make run` keeps the user's).
+test test-rust e2e: export STRATA_CACHE_DIR ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/strata-cache
 # The TLS-only servers and throwaway certificates scripts/services.sh creates (tests/tls.rs).
 export STRATA_TEST_TLS_DIR ?= /var/lib/strata-test-tls
 export STRATA_TEST_POSTGRES_TLS_URL ?= postgres://postgres@localhost:5433/postgres
