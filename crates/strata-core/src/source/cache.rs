@@ -255,12 +255,11 @@ impl FileCache {
 fn write_whole(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
+    // Unique per process and per write: two reads of one folder may finish at once.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut name = file.as_os_str().to_owned();
-    name.push(format!(
-        ".{}.{}.tmp",
-        std::process::id(),
-        nanos(SystemTime::now())
-    ));
+    name.push(format!(".{}.{n}.tmp", std::process::id()));
     let tmp = PathBuf::from(name);
     let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, file));
     if written.is_err() {

@@ -47,12 +47,12 @@ export function HistoryFilters({
         onChange={(outcome) => onChange({ ...form, outcome })}
       />
       <label className="history-filter history-filter--grow">
-        <span className="history-filter__label">Migration</span>
+        <span className="history-filter__label">Migration or dataset</span>
         <input
           className="input"
           type="search"
           data-testid="history-filter-migration"
-          placeholder="Version or name"
+          placeholder="Version, name or seed dataset"
           value={form.migration}
           onChange={(event) => onChange({ ...form, migration: event.target.value })}
         />

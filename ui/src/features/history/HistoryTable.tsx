@@ -51,7 +51,7 @@ export function HistoryTable({
           <span role="columnheader">Time (UTC)</span>
           <span role="columnheader">Target</span>
           <span role="columnheader">Kind</span>
-          <span role="columnheader">Migration</span>
+          <span role="columnheader">Migration / dataset</span>
           <span role="columnheader">Outcome</span>
           <span role="columnheader">Duration</span>
           <span role="columnheader">Actor</span>
