@@ -2,6 +2,7 @@
 //! call into `strata_core::admin` or `strata_core::adopt`; this file only reads arguments and
 //! prints.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
@@ -199,9 +200,12 @@ pub fn validate(project: &Path, json: bool) -> anyhow::Result<()> {
         print_json!(report);
         return Ok(());
     }
+    // One write for the whole list, not one per line: a folder can hold thousands.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for m in &report.migrations {
         let down = if m.reversible { "" } else { "  (no down part)" };
-        println!(
+        let _ = writeln!(
+            out,
             "{:<16} sha256 {}  {}{down}",
             m.version,
             short(&m.checksum),
@@ -209,9 +213,11 @@ pub fn validate(project: &Path, json: bool) -> anyhow::Result<()> {
         );
     }
     for note in &report.notes {
-        println!("note: {note}");
+        let _ = writeln!(out, "note: {note}");
     }
-    println!("{}", report.summary);
+    let _ = writeln!(out, "{}", report.summary);
+    // A reader that stopped early (`| head`) is not an error.
+    let _ = out.flush();
     Ok(())
 }
 

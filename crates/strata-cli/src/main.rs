@@ -1,6 +1,7 @@
 //! The `strata` command: the engine of the Strata app, headless, for scripts and pipelines.
 //! Every subcommand is a thin call into strata-core or strata-project.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -247,14 +248,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     set.dir.display(),
                     set.layout
                 );
+                // One write for the whole list, not one per line.
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 for m in &set.migrations {
                     let down = if m.is_reversible() {
                         ""
                     } else {
                         "  (no down part)"
                     };
-                    println!("{}  {}{}", m.version, m.name, down);
+                    let _ = writeln!(out, "{}  {}{}", m.version, m.name, down);
                 }
+                // A reader that stopped early (`| head`) is not an error.
+                let _ = out.flush();
                 for note in set.notes() {
                     eprintln!("note: {note}");
                 }
