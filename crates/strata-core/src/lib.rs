@@ -12,6 +12,7 @@ pub mod executor;
 pub mod history;
 pub mod lock;
 pub mod plan;
+mod replace;
 pub mod schema;
 pub mod seed;
 pub mod source;

@@ -174,23 +174,15 @@ pub fn generate_migration(
 
 /// Replace `path` with `text` atomically: a hidden file beside it, synced, then renamed.
 fn write_over(path: &Path, part: &'static str, text: &str) -> Result<(), GenerateError> {
-    use std::io::Write as _;
-    let err = |source| GenerateError::Write {
-        part,
-        path: path.to_owned(),
-        source,
-    };
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let temp = path.with_file_name(format!(".{}.tmp", file_name.unwrap_or_default()));
-    let written = std::fs::File::create(&temp).and_then(|mut f| {
-        f.write_all(text.as_bytes())?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(err(e));
-    }
-    Ok(())
+    crate::replace::replace_file(path, &temp, text.as_bytes(), true).map_err(|source| {
+        GenerateError::Write {
+            part,
+            path: path.to_owned(),
+            source,
+        }
+    })
 }
 
 #[cfg(test)]

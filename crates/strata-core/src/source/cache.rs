@@ -260,12 +260,8 @@ fn write_whole(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut name = file.as_os_str().to_owned();
     name.push(format!(".{}.{n}.tmp", std::process::id()));
-    let tmp = PathBuf::from(name);
-    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, file));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
+    // Not synced: a cache lost to a power cut is rebuilt.
+    crate::replace::replace_file(file, &PathBuf::from(name), bytes, false)
 }
 
 fn put(out: &mut Vec<u8>, bytes: &[u8]) {
