@@ -123,8 +123,8 @@ fn part_detail(part: &Part, dialect: DatabaseKind) -> PartDetail {
     let (statements, _) = strata_core::engine::part_statements(&part.sql, part.first_line, dialect);
     PartDetail {
         path: part.path.display().to_string(),
-        sql: whole_file(&part.path).unwrap_or_else(|| part.sql.clone()),
-        part_sql: part.sql.clone(),
+        sql: whole_file(&part.path).unwrap_or_else(|| part.sql.to_string()),
+        part_sql: part.sql.to_string(),
         statements: statements
             .into_iter()
             .enumerate()

@@ -140,7 +140,9 @@ pub async fn plan(state: &AppState, request: RunRequest) -> Result<RunPlan, IpcE
         options.dry_run = true;
         let report = engine::run(access.url.expose(), &set, &options, |_| {}, |_| {}).await?;
         let holder = engine::lock_holder_pooled(&access.pool).await?;
-        let status = engine::snapshot_pooled(&access.pool).await?.status(&set);
+        let status = engine::snapshot_pooled(&access.pool)
+            .await?
+            .into_status(&set);
         column.current = targets::current_version(&status.entries);
         column.foreign = status.foreign;
         Ok(RunPlan {

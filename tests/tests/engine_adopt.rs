@@ -386,7 +386,7 @@ async fn hand_built(
         let m = (set.migrations.iter())
             .find(|m| m.up_path.ends_with(file) || m.up_path.parent().unwrap().ends_with(file));
         let m = m.unwrap_or_else(|| panic!("{file} is not in the {tool} fixture"));
-        statements.push(m.up.sql.clone());
+        statements.push(m.up.sql.to_string());
     }
     statements.extend(rows.iter().cloned());
     let refs: Vec<&str> = statements.iter().map(String::as_str).collect();

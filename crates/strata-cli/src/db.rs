@@ -93,8 +93,7 @@ pub fn status(
     let (set, known) = alongside(load, || {
         runtime().block_on(engine::snapshot(&db.url, timeout))
     })?;
-    let known = known?;
-    let report = known.status(&set);
+    let report = known?.into_status(&set);
     if json {
         let mut value = serde_json::to_value(&report).expect("status serialises");
         value["notes"] = serde_json::json!(report.notes());
@@ -106,7 +105,7 @@ pub fn status(
         print_status(&report);
     }
     // Thousands of migrations and rows are freed by the process's exit, not one by one.
-    std::mem::forget((set, known, report));
+    std::mem::forget((set, report));
     Ok(())
 }
 

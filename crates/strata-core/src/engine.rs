@@ -13,7 +13,7 @@ use crate::executor::{Direction, FailureRecord, Progress, RunError, Step};
 use crate::history::AppliedMigration;
 use crate::lock::{LockError, LockHolder, MigrationLock};
 use crate::plan::{self, Local, MigrationState, PlanError, PlanOptions, Target};
-use crate::source::{Migration, MigrationSet, Version};
+use crate::source::{Migration, MigrationSet, SqlText, Version};
 use crate::split::Finding;
 
 mod execute;
@@ -210,16 +210,60 @@ fn locals(set: &MigrationSet) -> Vec<Local<Version>> {
 }
 
 fn entries(set: &MigrationSet, history: &[AppliedMigration]) -> Vec<StatusEntry> {
+    let entries = entries_with(set, history, |i| Some(history[i].clone()));
+    entries.into_iter().map(|e| e.with(Some)).collect()
+}
+
+/// [`entries`] taking the history's rows instead of copying them (thousands of rows, each a
+/// handful of strings).
+fn entries_owned(set: &MigrationSet, history: Vec<AppliedMigration>) -> Vec<StatusEntry> {
+    let mut rows = Vec::with_capacity(history.len());
+    let taken = entries_with(set, &history, Some);
+    rows.extend(history.into_iter().map(Some));
+    (taken.into_iter())
+        .map(|e| e.with(|i| rows[i].take()))
+        .collect()
+}
+
+/// The status entries, each history row given as what `row` makes of its index in `history`.
+fn entries_with<T>(
+    set: &MigrationSet,
+    history: &[AppliedMigration],
+    row: impl Fn(usize) -> Option<T>,
+) -> Vec<Entry<T>> {
+    // Versions are the history's key: one row each.
+    let index: std::collections::HashMap<&str, usize> = (history.iter().enumerate())
+        .map(|(i, a)| (a.version.as_str(), i))
+        .collect();
     let locals = locals(set);
     plan::status(&locals, history, |raw| parse_history_version(set, raw))
         .into_iter()
-        .map(|r| StatusEntry {
+        .map(|r| Entry {
             version: r.raw,
             name: r.name,
             state: r.state,
-            applied: r.applied.cloned(),
+            applied: r.applied.and_then(|a| row(index[a.version.as_str()])),
         })
         .collect()
+}
+
+/// A [`StatusEntry`] whose history row is a `T`.
+struct Entry<T> {
+    version: String,
+    name: String,
+    state: MigrationState,
+    applied: Option<T>,
+}
+
+impl<T> Entry<T> {
+    fn with(self, row: impl FnOnce(T) -> Option<AppliedMigration>) -> StatusEntry {
+        StatusEntry {
+            version: self.version,
+            name: self.name,
+            state: self.state,
+            applied: self.applied.and_then(row),
+        }
+    }
 }
 
 /// Read a version given by a user (`--to`, `baseline V`) in the project's layout.
@@ -256,7 +300,7 @@ fn build_step(
         Direction::Down => {
             let a = a.expect("a down step has its history row");
             // The down SQL stored at apply time: the file may have been edited or deleted since.
-            let stored = a.down_sql.clone().unwrap_or_default();
+            let stored = SqlText::from(a.down_sql.clone().unwrap_or_default());
             if let Some(part) = m.and_then(|m| m.down.as_ref()) {
                 if crate::checksum::sha256_normalized(&part.sql)
                     != crate::checksum::sha256_normalized(&stored)
@@ -309,8 +353,8 @@ fn build_step(
         checksum: m.map(|m| m.checksum.clone()).unwrap_or_default(),
         file,
         statements: stmts,
-        up_sql: m.map(|m| m.up.sql.clone()).unwrap_or_default(),
-        down_sql: m.and_then(|m| m.down.as_ref().map(|d| d.sql.clone())),
+        up_sql: m.map(|m| m.up.sql.to_string()).unwrap_or_default(),
+        down_sql: m.and_then(|m| m.down.as_ref().map(|d| d.sql.to_string())),
         transactional,
     };
     (step, planned)

@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use super::{
-    entries, locals, parse_history_version, EngineError, RunOptions, RunReport, StatusEntry,
-    StatusReport,
+    entries, entries_owned, locals, parse_history_version, EngineError, RunOptions, RunReport,
+    StatusEntry, StatusReport,
 };
 use crate::dialect::DatabaseKind;
 use crate::driver::{DbPool, HistoryError, Session};
@@ -100,6 +100,17 @@ impl HistorySnapshot {
             kind: self.kind,
             entries: entries(set, &self.history),
             foreign: self.foreign.clone(),
+        }
+    }
+
+    /// [`status`](Self::status) for a caller done with the snapshot: the history's rows move
+    /// into the report instead of being copied.
+    pub fn into_status(self, set: &MigrationSet) -> StatusReport {
+        StatusReport {
+            target: self.target,
+            kind: self.kind,
+            entries: entries_owned(set, self.history),
+            foreign: self.foreign,
         }
     }
 

@@ -5,20 +5,25 @@
 //! unchanged, and never records a file touched in the last [`RACY_WINDOW`]: an edit made
 //! within the same clock tick as the read would otherwise keep the old time stamp.
 //!
+//! The file has two sections: an index (the stamps, each file's path and checksum, where its
+//! text sits) and then every text, one after another. The texts are read in one piece, as one
+//! string the migrations' parts slice ([`SqlText`]), so a cached read copies no SQL.
+//!
 //! The cache is an optimisation and nothing more: it lives outside the project (a user's cache
 //! folder), one file per migrations folder, replaced whole (written beside and renamed) only
 //! when something changed; a cache that is missing, unreadable, from another Strata version or
 //! for another folder is ignored, and one that cannot be written is left as it was. Reading
 //! with or without it gives the same migrations.
 
+use std::io::Read as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use super::{files, SourceError};
+use super::{files, SourceError, SqlText};
 use crate::checksum::sha256_normalized;
 
 /// A file changed this recently is read every time, not cached: an edit within the same tick of
@@ -26,7 +31,9 @@ use crate::checksum::sha256_normalized;
 pub const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 const MAGIC: &[u8] = b"STRATA-READ-CACHE\n";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+/// The magic, the format, and the lengths of the two sections.
+const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
 
 /// Where the read cache of the migrations folder `dir` lives under `cache_dir`: a file named by
 /// the hash of the folder's full path.
@@ -90,12 +97,12 @@ fn nanos(t: SystemTime) -> i128 {
     }
 }
 
-/// One file as the cache on disk holds it: its stamp, and where its path, text and checksum
-/// sit in the cache's bytes (entries are in path order, so finding one allocates nothing).
+/// One file as the cache on disk holds it: its stamp, where its path and checksum sit in the
+/// index, and its text (entries are in path order, so finding one allocates nothing).
 struct Held {
     path: Range<usize>,
     stamp: Stamp,
-    text: Range<usize>,
+    text: SqlText,
     checksum: Range<usize>,
 }
 
@@ -103,12 +110,13 @@ struct Held {
 enum Keep {
     /// Unchanged: its entry in the old cache.
     Old(usize),
-    New(PathBuf, Stamp, String, String),
+    New(PathBuf, Stamp, SqlText, String),
 }
 
 /// The read cache of one folder read: what the cache file held, and what this read found.
 pub(crate) struct FileCache {
     file: Option<PathBuf>,
+    /// The index section of the cache file.
     bytes: Vec<u8>,
     held: Vec<Held>,
     /// Files changed before this (nanoseconds since the epoch) may be cached.
@@ -136,11 +144,9 @@ impl FileCache {
     /// (or it cannot be read, or is another version's or another folder's).
     pub(crate) fn open(file: &Path, dir: &Path, window: Duration) -> Self {
         let mut cache = Self::empty(Some(file.to_owned()), window);
-        if let Ok(bytes) = std::fs::read(file) {
-            if let Some(held) = parse(&bytes, dir) {
-                cache.bytes = bytes;
-                cache.held = held;
-            }
+        if let Some((bytes, held)) = load(file, dir) {
+            cache.bytes = bytes;
+            cache.held = held;
         }
         cache
     }
@@ -148,11 +154,11 @@ impl FileCache {
     /// The text of the file at `path` (as [`files::read_text`] gives it) and its
     /// [`sha256_normalized`] checksum: from the cache when the file's stamp is the one cached,
     /// else read.
-    pub(crate) fn read(&self, path: &Path) -> Result<(String, String), SourceError> {
+    pub(crate) fn read(&self, path: &Path) -> Result<(SqlText, String), SourceError> {
         if self.file.is_none() {
             let text = files::read_text(path)?;
             let checksum = sha256_normalized(&text);
-            return Ok((text, checksum));
+            return Ok((text.into(), checksum));
         }
         let meta = std::fs::metadata(path).map_err(|source| SourceError::ReadFile {
             path: path.to_owned(),
@@ -164,15 +170,13 @@ impl FileCache {
         if let Ok(i) = found {
             let held = &self.held[i];
             if held.stamp == stamp {
-                let text = std::str::from_utf8(&self.bytes[held.text.clone()]);
-                let checksum = std::str::from_utf8(&self.bytes[held.checksum.clone()]);
-                if let (Ok(text), Ok(checksum)) = (text, checksum) {
+                if let Ok(checksum) = std::str::from_utf8(&self.bytes[held.checksum.clone()]) {
                     self.keep(Keep::Old(i), false);
-                    return Ok((text.to_owned(), checksum.to_owned()));
+                    return Ok((held.text.clone(), checksum.to_owned()));
                 }
             }
         }
-        let text = files::read_text(path)?;
+        let text = SqlText::from(files::read_text(path)?);
         let checksum = sha256_normalized(&text);
         // Stamped before reading: an edit after the stamp changes it, so the next read sees it.
         if stamp.settled(self.settled) {
@@ -214,8 +218,7 @@ impl FileCache {
         };
         keep.sort_by_cached_key(key);
         let mut out = Vec::with_capacity(self.bytes.len().max(4096));
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT.to_le_bytes());
+        let mut texts: Vec<u8> = Vec::new();
         put(&mut out, env!("CARGO_PKG_VERSION").as_bytes());
         put(&mut out, path_bytes(dir).as_ref());
         out.extend_from_slice(&(keep.len() as u64).to_le_bytes());
@@ -226,7 +229,7 @@ impl FileCache {
                     (
                         std::borrow::Cow::Borrowed(&bytes[h.path.clone()]),
                         h.stamp,
-                        &bytes[h.text.clone()],
+                        h.text.as_bytes(),
                         &bytes[h.checksum.clone()],
                     )
                 }
@@ -243,10 +246,19 @@ impl FileCache {
             }
             out.extend_from_slice(&stamp.mtime.to_le_bytes());
             out.extend_from_slice(&stamp.ctime.to_le_bytes());
-            put(&mut out, text);
+            out.extend_from_slice(&(texts.len() as u64).to_le_bytes());
+            out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+            texts.extend_from_slice(text);
             put(&mut out, checksum);
         }
-        let _ = write_whole(file, &out);
+        let mut whole = Vec::with_capacity(HEADER + out.len() + texts.len());
+        whole.extend_from_slice(MAGIC);
+        whole.extend_from_slice(&FORMAT.to_le_bytes());
+        whole.extend_from_slice(&(out.len() as u64).to_le_bytes());
+        whole.extend_from_slice(&(texts.len() as u64).to_le_bytes());
+        whole.extend_from_slice(&out);
+        whole.extend_from_slice(&texts);
+        let _ = write_whole(file, &whole);
     }
 }
 
@@ -316,10 +328,38 @@ impl Reader<'_> {
     }
 }
 
-fn parse(bytes: &[u8], dir: &Path) -> Option<Vec<Held>> {
-    let mut r = Reader { bytes, at: 0 };
-    (bytes[r.take(MAGIC.len())?] == *MAGIC).then_some(())?;
+/// The cache file at `file` for the folder `dir`: its index section and entries; `None` when it
+/// is missing, damaged, or another version's or folder's. Three reads: the header, the index,
+/// and all texts at once, straight into the string the entries' texts share.
+fn load(file: &Path, dir: &Path) -> Option<(Vec<u8>, Vec<Held>)> {
+    let mut f = std::fs::File::open(file).ok()?;
+    let size = f.metadata().ok()?.len();
+    let mut header = [0u8; HEADER];
+    f.read_exact(&mut header).ok()?;
+    let mut r = Reader {
+        bytes: &header,
+        at: 0,
+    };
+    (header[r.take(MAGIC.len())?] == *MAGIC).then_some(())?;
     (u32::from_le_bytes(r.array()?) == FORMAT).then_some(())?;
+    let (index_len, texts_len) = (r.u64()?, r.u64()?);
+    // The sections fill the file exactly: lengths that say otherwise are damage.
+    let total = (HEADER as u64)
+        .checked_add(index_len)?
+        .checked_add(texts_len)?;
+    (total == size).then_some(())?;
+    let mut index = vec![0u8; usize::try_from(index_len).ok()?];
+    f.read_exact(&mut index).ok()?;
+    let mut texts = Vec::with_capacity(usize::try_from(texts_len).ok()?);
+    (&mut f).take(texts_len).read_to_end(&mut texts).ok()?;
+    (texts.len() as u64 == texts_len).then_some(())?;
+    let texts = Arc::new(String::from_utf8(texts).ok()?);
+    let held = parse(&index, &texts, dir)?;
+    Some((index, held))
+}
+
+fn parse(bytes: &[u8], texts: &Arc<String>, dir: &Path) -> Option<Vec<Held>> {
+    let mut r = Reader { bytes, at: 0 };
     (bytes[r.field()?] == *env!("CARGO_PKG_VERSION").as_bytes()).then_some(())?;
     (bytes[r.field()?] == *path_bytes(dir)).then_some(())?;
     let count = usize::try_from(r.u64()?).ok()?;
@@ -334,7 +374,9 @@ fn parse(bytes: &[u8], dir: &Path) -> Option<Vec<Held>> {
         }
         let (dev, ino, size) = (r.u64()?, r.u64()?, r.u64()?);
         let (mtime, ctime) = (r.i128()?, r.i128()?);
-        let text = r.field()?;
+        let at = usize::try_from(r.u64()?).ok()?;
+        let len = usize::try_from(r.u64()?).ok()?;
+        let text = SqlText::slice(texts, at..at.checked_add(len)?)?;
         let checksum = r.field()?;
         held.push(Held {
             path,
@@ -391,7 +433,7 @@ mod tests {
     }
 
     fn entries(cache: &Path, dir: &Path) -> usize {
-        parse(&std::fs::read(cache).unwrap(), dir).map_or(0, |held| held.len())
+        load(cache, dir).map_or(0, |(_, held)| held.len())
     }
 
     /// Swap `from` for `to` (same length) inside the cache file, as if the cache held other text.
@@ -481,9 +523,14 @@ mod tests {
         read_dir_cached_within(other.path(), None, &other_cache, WINDOW).unwrap();
         let mut flipped = whole.clone();
         flipped[3] ^= 0xff;
+        // A byte of the last text that is no UTF-8.
+        let mut not_text = whole.clone();
+        let last = not_text.len() - 2;
+        not_text[last] = 0xff;
         for damaged in [
             whole[..whole.len() - 1].to_vec(),
             flipped,
+            not_text,
             std::fs::read(&other_cache).unwrap(),
             Vec::new(),
         ] {

@@ -20,6 +20,7 @@ mod new;
 mod pairs;
 mod sqlx;
 mod strata;
+mod text;
 mod version;
 
 #[cfg(test)]
@@ -37,6 +38,7 @@ use directives::Directives;
 pub use cache::{cache_file, RACY_WINDOW};
 pub use error::SourceError;
 pub use new::{new_migration, NewMigration};
+pub use text::SqlText;
 pub use version::Version;
 
 /// How a migrations folder is laid out: Strata's own layout or another tool's.
@@ -118,7 +120,7 @@ pub enum MigrationKind {
 pub struct Part {
     pub path: PathBuf,
     /// The text as written (a leading byte-order mark removed, line endings kept).
-    pub sql: String,
+    pub sql: SqlText,
     /// The 1-based line of `path` at which `sql` starts (dbmate's two blocks share a file).
     pub first_line: u32,
     /// Run outside a transaction: a directive in this part, or the tool's own setting
@@ -324,14 +326,20 @@ impl Loaded {
         Ok(Self::with_checksum(path, sql, checksum, 1, directives))
     }
 
-    pub(crate) fn new(path: &Path, sql: String, first_line: u32, directives: Directives) -> Self {
+    pub(crate) fn new(
+        path: &Path,
+        sql: impl Into<SqlText>,
+        first_line: u32,
+        directives: Directives,
+    ) -> Self {
+        let sql = sql.into();
         let checksum = sha256_normalized(&sql);
         Self::with_checksum(path, sql, checksum, first_line, directives)
     }
 
     fn with_checksum(
         path: &Path,
-        sql: String,
+        sql: SqlText,
         checksum: String,
         first_line: u32,
         directives: Directives,
