@@ -36,12 +36,16 @@ const FORMAT: u32 = 2;
 const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
 
 /// Where the read cache of the migrations folder `dir` lives under `cache_dir`: a file named by
-/// the hash of the folder's full path.
+/// the hash of the folder's full path (however `dir` is spelled: the app and the CLI share it).
 pub fn cache_file(cache_dir: &Path, dir: &Path) -> PathBuf {
-    let full = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
-    let digest = Sha256::digest(path_bytes(&full).as_ref());
+    let digest = Sha256::digest(path_bytes(&full_path(dir)).as_ref());
     let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     cache_dir.join("folders").join(format!("{name}.cache"))
+}
+
+/// `dir` as a full path without links, or as given when that cannot be found.
+fn full_path(dir: &Path) -> PathBuf {
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned())
 }
 
 /// What the file system says about a file; any difference means the file may have changed.
@@ -84,6 +88,21 @@ impl Stamp {
         }
     }
 
+    /// [`Stamp::of`] from `statx`, which rustix calls directly; the same values.
+    #[cfg(target_os = "linux")]
+    fn of_statx(x: &rustix::fs::Statx) -> Self {
+        let ns = |t: rustix::fs::StatxTimestamp| {
+            i128::from(t.tv_sec) * 1_000_000_000 + i128::from(t.tv_nsec)
+        };
+        Stamp {
+            dev: rustix::fs::makedev(x.stx_dev_major, x.stx_dev_minor),
+            ino: x.stx_ino,
+            size: x.stx_size,
+            mtime: ns(x.stx_mtime),
+            ctime: ns(x.stx_ctime),
+        }
+    }
+
     /// Whether the file was last changed before `settled` (so an edit now shows in a stamp).
     fn settled(&self, settled: i128) -> bool {
         self.mtime < settled && self.ctime < settled
@@ -97,8 +116,9 @@ fn nanos(t: SystemTime) -> i128 {
     }
 }
 
-/// One file as the cache on disk holds it: its stamp, where its path and checksum sit in the
-/// index, and its text (entries are in path order, so finding one allocates nothing).
+/// One file as the cache on disk holds it: its stamp, where its path (from the folder: the same
+/// however the folder is spelled) and checksum sit in the index, and its text (entries are in
+/// path order, so finding one allocates nothing).
 struct Held {
     path: Range<usize>,
     stamp: Stamp,
@@ -110,12 +130,18 @@ struct Held {
 enum Keep {
     /// Unchanged: its entry in the old cache.
     Old(usize),
-    New(PathBuf, Stamp, SqlText, String),
+    /// The path from the folder, the stamp, the text and the checksum.
+    New(Vec<u8>, Stamp, SqlText, String),
 }
 
 /// The read cache of one folder read: what the cache file held, and what this read found.
 pub(crate) struct FileCache {
     file: Option<PathBuf>,
+    /// The folder as the read spells it: the files' paths start with it.
+    dir: PathBuf,
+    /// The folder, open: each file is looked up from it rather than from the root.
+    #[cfg(target_os = "linux")]
+    dir_fd: Option<std::fs::File>,
     /// The index section of the cache file.
     bytes: Vec<u8>,
     held: Vec<Held>,
@@ -127,12 +153,15 @@ pub(crate) struct FileCache {
 impl FileCache {
     /// No cache: every file is read.
     pub(crate) fn none() -> Self {
-        Self::empty(None, RACY_WINDOW)
+        Self::empty(None, Path::new(""), RACY_WINDOW)
     }
 
-    fn empty(file: Option<PathBuf>, window: Duration) -> Self {
+    fn empty(file: Option<PathBuf>, dir: &Path, window: Duration) -> Self {
         FileCache {
+            #[cfg(target_os = "linux")]
+            dir_fd: file.as_ref().and_then(|_| std::fs::File::open(dir).ok()),
             file,
+            dir: dir.to_owned(),
             bytes: Vec::new(),
             held: Vec::new(),
             settled: nanos(SystemTime::now()) - window.as_nanos() as i128,
@@ -143,7 +172,7 @@ impl FileCache {
     /// The cache stored at `file` for the folder `dir`, or an empty one when there is none
     /// (or it cannot be read, or is another version's or another folder's).
     pub(crate) fn open(file: &Path, dir: &Path, window: Duration) -> Self {
-        let mut cache = Self::empty(Some(file.to_owned()), window);
+        let mut cache = Self::empty(Some(file.to_owned()), dir, window);
         if let Some((bytes, held)) = load(file, dir) {
             cache.bytes = bytes;
             cache.held = held;
@@ -160,13 +189,15 @@ impl FileCache {
             let checksum = sha256_normalized(&text);
             return Ok((text.into(), checksum));
         }
-        let meta = std::fs::metadata(path).map_err(|source| SourceError::ReadFile {
-            path: path.to_owned(),
-            source,
-        })?;
-        let stamp = Stamp::of(&meta);
-        let key = path_bytes(path);
-        let found = (self.held).binary_search_by(|h| self.bytes[h.path.clone()].cmp(&key));
+        let Some(key) = self.key(path) else {
+            // Not under the folder (no layout reads such a file): read, never cached.
+            let text = files::read_text(path)?;
+            let checksum = sha256_normalized(&text);
+            self.keep.lock().expect("cache list").1 = true;
+            return Ok((text.into(), checksum));
+        };
+        let stamp = self.stamp(path, key)?;
+        let found = (self.held).binary_search_by(|h| self.bytes[h.path.clone()].cmp(key));
         if let Ok(i) = found {
             let held = &self.held[i];
             if held.stamp == stamp {
@@ -180,12 +211,49 @@ impl FileCache {
         let checksum = sha256_normalized(&text);
         // Stamped before reading: an edit after the stamp changes it, so the next read sees it.
         if stamp.settled(self.settled) {
-            let keep = Keep::New(path.to_owned(), stamp, text.clone(), checksum.clone());
+            let keep = Keep::New(key.to_vec(), stamp, text.clone(), checksum.clone());
             self.keep(keep, true);
         } else {
             self.keep.lock().expect("cache list").1 = true;
         }
         Ok((text, checksum))
+    }
+
+    /// The path of `path` from the folder, as bytes: its key in the cache.
+    fn key<'p>(&self, path: &'p Path) -> Option<&'p [u8]> {
+        let (path, dir) = (path_bytes(path), path_bytes(&self.dir));
+        let (std::borrow::Cow::Borrowed(path), dir) = (path, dir.as_ref()) else {
+            return None;
+        };
+        let rest = path.strip_prefix(dir)?;
+        let rest = match rest.strip_prefix(b"/") {
+            Some(r) => r,
+            None if dir.ends_with(b"/") => rest,
+            None => return None,
+        };
+        (!rest.is_empty()).then_some(rest)
+    }
+
+    /// The stamp of the file at `path` (`key` from the folder), following links as a read does.
+    fn stamp(&self, path: &Path, key: &[u8]) -> Result<Stamp, SourceError> {
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = &self.dir_fd {
+            use std::os::unix::ffi::OsStrExt as _;
+            let rel = std::ffi::OsStr::from_bytes(key);
+            let (at, mask) = (
+                rustix::fs::AtFlags::empty(),
+                rustix::fs::StatxFlags::BASIC_STATS,
+            );
+            if let Ok(x) = rustix::fs::statx(fd, rel, at, mask) {
+                return Ok(Stamp::of_statx(&x));
+            }
+        }
+        let _ = key;
+        let meta = std::fs::metadata(path).map_err(|source| SourceError::ReadFile {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(Stamp::of(&meta))
     }
 
     fn keep(&self, keep: Keep, changed: bool) {
@@ -213,14 +281,14 @@ impl FileCache {
         let key = |k: &Keep| -> Vec<u8> {
             match k {
                 Keep::Old(i) => bytes[held[*i].path.clone()].to_vec(),
-                Keep::New(path, ..) => path_bytes(path).into_owned(),
+                Keep::New(key, ..) => key.clone(),
             }
         };
         keep.sort_by_cached_key(key);
         let mut out = Vec::with_capacity(self.bytes.len().max(4096));
         let mut texts: Vec<u8> = Vec::new();
         put(&mut out, env!("CARGO_PKG_VERSION").as_bytes());
-        put(&mut out, path_bytes(dir).as_ref());
+        put(&mut out, path_bytes(&full_path(dir)).as_ref());
         out.extend_from_slice(&(keep.len() as u64).to_le_bytes());
         for k in &keep {
             let (path, stamp, text, checksum) = match k {
@@ -233,8 +301,8 @@ impl FileCache {
                         &bytes[h.checksum.clone()],
                     )
                 }
-                Keep::New(path, stamp, text, checksum) => (
-                    path_bytes(path),
+                Keep::New(key, stamp, text, checksum) => (
+                    std::borrow::Cow::Borrowed(key.as_slice()),
                     *stamp,
                     text.as_bytes(),
                     checksum.as_bytes(),
@@ -361,7 +429,7 @@ fn load(file: &Path, dir: &Path) -> Option<(Vec<u8>, Vec<Held>)> {
 fn parse(bytes: &[u8], texts: &Arc<String>, dir: &Path) -> Option<Vec<Held>> {
     let mut r = Reader { bytes, at: 0 };
     (bytes[r.field()?] == *env!("CARGO_PKG_VERSION").as_bytes()).then_some(())?;
-    (bytes[r.field()?] == *path_bytes(dir)).then_some(())?;
+    (bytes[r.field()?] == *path_bytes(&full_path(dir))).then_some(())?;
     let count = usize::try_from(r.u64()?).ok()?;
     // Each entry takes more than 64 bytes: a count beyond that is a damaged file.
     (count <= bytes.len() / 64).then_some(())?;
@@ -432,6 +500,16 @@ mod tests {
             .collect()
     }
 
+    /// A folder of `n` migrations read once through a new cache: the folder, the cache's
+    /// folder and its file.
+    fn read_once(n: usize) -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
+        let dir = folder(&strata_files(n));
+        let cache_dir = tempfile::tempdir().unwrap();
+        let cache = cache_file(cache_dir.path(), dir.path());
+        read_dir_cached_within(dir.path(), None, &cache, WINDOW).unwrap();
+        (dir, cache_dir, cache)
+    }
+
     fn entries(cache: &Path, dir: &Path) -> usize {
         load(cache, dir).map_or(0, |(_, held)| held.len())
     }
@@ -486,6 +564,24 @@ mod tests {
             m.down_checksum.as_deref(),
             Some(sha256_normalized("drop table y7;\n").as_str())
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn one_cache_serves_the_folder_however_it_is_spelled() {
+        let (dir, cache_dir, cache) = read_once(3);
+        // A cache that says otherwise is believed: each read below took the text from it.
+        doctor(&cache, "drop table t2;", "drop table x2;");
+        let whole = std::fs::read(&cache).unwrap();
+        let link = cache_dir.path().join("link");
+        std::os::unix::fs::symlink(dir.path(), &link).unwrap();
+        for spelled in [link.clone(), dir.path().join("."), link.join(".")] {
+            assert_eq!(cache_file(cache_dir.path(), &spelled), cache);
+            let read = read_dir_cached_within(&spelled, None, &cache, WINDOW).unwrap();
+            let down = read.migrations[1].down.as_ref().unwrap();
+            assert_eq!(down.sql, "drop table x2;\n", "{}", spelled.display());
+            assert_eq!(std::fs::read(&cache).unwrap(), whole);
+        }
     }
 
     #[test]
@@ -548,10 +644,7 @@ mod tests {
 
     #[test]
     fn removed_files_leave_the_cache_and_other_layouts_use_it() {
-        let dir = folder(&strata_files(3));
-        let cache_dir = tempfile::tempdir().unwrap();
-        let cache = cache_file(cache_dir.path(), dir.path());
-        read_dir_cached_within(dir.path(), None, &cache, WINDOW).unwrap();
+        let (dir, cache_dir, cache) = read_once(3);
         assert_eq!(entries(&cache, dir.path()), 6);
         std::fs::remove_file(dir.path().join("0003_t3.down.sql")).unwrap();
         let set = read_dir_cached_within(dir.path(), None, &cache, WINDOW).unwrap();

@@ -69,18 +69,38 @@ pub(crate) fn read(path: &Path, text: &str, first_line: u32) -> Result<Directive
         }
     }
     if let Some(first) = d.first_sql_line {
-        let rest = &text[i..];
-        for (n, _, l) in super::files::lines(rest) {
-            let l = l.trim_start();
-            if let Some(comment) = l.strip_prefix("--") {
-                let comment = comment.trim();
-                if strata_word(comment).is_some() {
-                    d.late.push((first + n - 1, comment.to_owned()));
-                }
-            }
-        }
+        late(&text[i..], first, &mut d.late);
     }
     Ok(d)
+}
+
+/// The lines of `rest` (starting at line `first`, after the first SQL token) that are a comment
+/// looking like a directive, which is read only above the SQL: (line, the comment's text).
+/// Only the `--` in the text are looked at, not every line (a folder read goes through every
+/// migration's text).
+fn late(rest: &str, first: u32, found: &mut Vec<(u32, String)>) {
+    let bytes = rest.as_bytes();
+    // Line breaks are counted up to `counted`, which is on line `line`.
+    let (mut from, mut counted, mut line) = (0, 0, first);
+    while let Some(k) = rest[from..].find("--") {
+        let at = from + k;
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |p| p + 1);
+        let end = rest[at..].find(['\n', '\r']).map_or(rest.len(), |n| at + n);
+        from = end;
+        // `rest` starts inside its first line, after SQL: nothing there is a line comment.
+        if start == 0 || !rest[start..at].trim_start().is_empty() {
+            continue;
+        }
+        let comment = rest[at + 2..end].trim();
+        if strata_word(comment).is_some() {
+            line += super::files::line_breaks(&bytes[counted..start]);
+            counted = start;
+            found.push((line, comment.to_owned()));
+        }
+    }
 }
 
 /// The part after `strata:` (any case) of a comment's text.
@@ -207,6 +227,31 @@ mod tests {
         assert!(!d.no_transaction && d.author.is_none());
         assert_eq!(d.first_sql_line, Some(1));
         assert_eq!(d.late, [(2, "strata:author X".to_owned())]);
+    }
+
+    proptest::proptest! {
+        /// The scan for late directives finds what a walk through every line finds.
+        #[test]
+        fn late_directives_are_the_lines_that_start_with_one(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "select 1;", " ", "\t", "\n", "\r\n", "\r", "--", "-- strata:author X",
+                "--strata:no-transaction", "-- note", "'--'", "é", "-", "strata:",
+            ]), 0..24)
+        ) {
+            let rest = format!("x{}", pieces.concat());
+            let mut walked = Vec::new();
+            for (n, _, l) in crate::source::files::lines(&rest) {
+                if let Some(comment) = l.trim_start().strip_prefix("--") {
+                    let comment = comment.trim();
+                    if strata_word(comment).is_some() {
+                        walked.push((4 + n - 1, comment.to_owned()));
+                    }
+                }
+            }
+            let mut found = Vec::new();
+            late(&rest, 4, &mut found);
+            proptest::prop_assert_eq!(found, walked);
+        }
     }
 
     #[test]
