@@ -245,6 +245,12 @@ impl Tool {
             Tool::Strata { bin, extra } => {
                 let mut c = Command::new(bin);
                 c.arg("--project").arg(&w.project);
+                // Each binary its own read cache: two builds (a baseline) may keep it in
+                // different formats, and would otherwise replace each other's on every run.
+                let own: String = (bin.to_string_lossy().chars())
+                    .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
+                    .collect();
+                c.env("STRATA_CACHE_DIR", w.project.join("read-cache").join(own));
                 match op {
                     Op::Up | Op::NoopUp => c.arg("up"),
                     Op::Status => c.arg("status"),
