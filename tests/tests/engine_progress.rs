@@ -1,7 +1,9 @@
 //! Progress as a watching user sees it: with `statement_by_statement` (the app's run view) each
 //! statement of a PostgreSQL migration is reported when it starts and when it ends, with its
 //! own duration; batched (the CLI's default, one round trip per migration) the statements'
-//! progress arrives together when the migration's text has run. Both apply the same.
+//! progress arrives together when the migration's text has run. Both apply the same. On
+//! MariaDB a batched migration is one text too, each statement with its journal entry, and
+//! each statement is reported as its result arrives.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,11 +18,18 @@ use strata_system_tests::servers::{TempProject, TestTarget};
 const UP: &str = "CREATE TABLE a_first (id INTEGER PRIMARY KEY);\nSELECT pg_sleep(1);\nCREATE TABLE c_last (id INTEGER PRIMARY KEY);\n";
 const DOWN: &str = "DROP TABLE c_last;\nDROP TABLE a_first;\n";
 
+/// The same on MariaDB, with a data change whose rows are reported.
+const MARIADB_UP: &str = "CREATE TABLE a_first (id INTEGER PRIMARY KEY);\nSELECT SLEEP(1);\nINSERT INTO a_first VALUES (1), (2), (3);\n";
+
 /// Each progress event with the time since the run started.
 async fn run(one_by_one: bool) -> Vec<(Duration, Progress)> {
+    run_on(DatabaseKind::Postgres, UP, one_by_one).await
+}
+
+async fn run_on(kind: DatabaseKind, up: &str, one_by_one: bool) -> Vec<(Duration, Progress)> {
     let project = TempProject::new();
-    project.write("1", "three", UP, Some(DOWN));
-    let target = TestTarget::create(DatabaseKind::Postgres).await;
+    project.write("1", "three", up, Some(DOWN));
+    let target = TestTarget::create(kind).await;
     let mut options = RunOptions::new(Target::Latest);
     options.statement_by_statement = one_by_one;
     let seen: Arc<Mutex<Vec<(Duration, Progress)>>> = Arc::default();
@@ -90,4 +99,27 @@ async fn batched_progress_arrives_when_the_migration_text_has_run() {
         two_done.saturating_sub(two_started) < Duration::from_millis(100),
         "{events:?}"
     );
+}
+
+#[tokio::test]
+async fn mariadb_reports_each_statement_of_a_migration_sent_whole_as_it_ends() {
+    for one_by_one in [false, true] {
+        let events = run_on(DatabaseKind::Mysql, MARIADB_UP, one_by_one).await;
+        let (one_done, one_ms) = finished(&events, 1);
+        let two_started = started_at(&events, 2);
+        let (two_done, two_ms) = finished(&events, 2);
+        println!("MariaDB, one by one {one_by_one}: 1 done at {one_done:?} ({one_ms:.1} ms), 2 started at {two_started:?}, done at {two_done:?} ({two_ms:.1} ms)");
+        // Statement 1's end is reported when it ends, not when the text has run a second later.
+        assert!(
+            two_done.saturating_sub(one_done) >= Duration::from_millis(900),
+            "one by one {one_by_one}: {events:?}"
+        );
+        assert!(one_ms < 900.0 && two_ms >= 900.0, "{events:?}");
+        assert!(started_at(&events, 3) >= two_done, "{events:?}");
+        let rows = events.iter().find_map(|(_, p)| match p {
+            Progress::StatementFinished { index: 3, rows, .. } => Some(*rows),
+            _ => None,
+        });
+        assert_eq!(rows, Some(3.0), "{events:?}");
+    }
 }

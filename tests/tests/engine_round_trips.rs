@@ -317,7 +317,7 @@ async fn a_single_transaction_is_refused_where_it_cannot_be() {
 }
 
 #[tokio::test]
-async fn mysql_journals_each_statement_in_its_own_round_trip() {
+async fn mysql_journals_each_statement_of_a_migration_sent_whole() {
     let target = TestTarget::create(DatabaseKind::Mysql).await;
     let url = target.url();
     let project = TempProject::new();

@@ -77,14 +77,32 @@ pub const BACKEND_ID: &str = "SELECT CAST(CONNECTION_ID() AS SIGNED)";
 /// REPLACE), so that it can share a transaction with its journal entry. Anything else is taken
 /// to commit implicitly, which costs a commit but is never wrong.
 pub fn is_data_change(sql: &str) -> bool {
+    starts_with_keyword(sql, &["INSERT", "UPDATE", "DELETE", "REPLACE"])
+}
+
+/// Whether the statement's first word is one of `keywords` (upper case).
+fn starts_with_keyword(sql: &str, keywords: &[&str]) -> bool {
     let first: String = sql
         .trim_start()
         .chars()
         .take_while(|c| c.is_ascii_alphabetic())
         .collect();
-    ["INSERT", "UPDATE", "DELETE", "REPLACE"]
-        .iter()
-        .any(|k| first.eq_ignore_ascii_case(k))
+    keywords.iter().any(|k| first.eq_ignore_ascii_case(k))
+}
+
+/// Whether a statement may answer with several results (a `CALL` of a procedure that selects,
+/// an `EXECUTE` of such a call), so that counting results cannot tell where it ends.
+pub fn may_answer_several_results(sql: &str) -> bool {
+    starts_with_keyword(sql, &["CALL", "EXECUTE"])
+}
+
+/// How many statements one of Strata's texts holds (those of [`journal_suffix`] and its
+/// kind): they hold no quote or comment, so each `;` at a line's end ends one.
+pub fn statement_count(text: &str) -> usize {
+    match text.trim() {
+        "" => 0,
+        t => t.trim_end_matches(';').split(";\n").count(),
+    }
 }
 
 pub fn cancel(id: i64) -> String {
@@ -176,6 +194,24 @@ mod tests {
         assert_eq!(hex_literal("a'\\"), "_utf8mb4 X'61275C'");
         assert_eq!(hex_literal(""), "_utf8mb4 X''");
         assert_eq!(hex_literal("é"), "_utf8mb4 X'C3A9'");
+    }
+
+    #[test]
+    fn strata_texts_are_counted_statement_by_statement() {
+        assert_eq!(statement_count(&journal_suffix(1, 3, Row::New, false)), 1);
+        assert_eq!(statement_count(&journal_suffix(1, 3, Row::Exists, true)), 2);
+        assert_eq!(statement_count(&rollback_journal_suffix(1, 3, false)), 1);
+        assert_eq!(statement_count(&rollback_journal_suffix(1, 3, true)), 2);
+        for (up, row) in [(true, Row::New), (true, Row::Exists), (false, Row::Exists)] {
+            assert_eq!(statement_count(&finish_suffix(up, 3, row, true)), 3);
+            assert_eq!(statement_count(&finish_suffix(up, 3, row, false)), 4);
+        }
+        assert_eq!(statement_count("SET @a = 1;\nSTART TRANSACTION;\n"), 2);
+        assert_eq!(statement_count(""), 0);
+        assert!(may_answer_several_results("  call report()"));
+        assert!(may_answer_several_results("EXECUTE stmt"));
+        assert!(!may_answer_several_results("CALLBACK_TABLE"));
+        assert!(!may_answer_several_results("CREATE TABLE callers (id INT)"));
     }
 
     #[test]

@@ -147,19 +147,35 @@ impl Session {
     /// Run a text of one or more statements in one round trip (simple/text protocol) and return
     /// the rows affected by each statement. On an error, how many statements completed first.
     pub(crate) async fn execute_batch(&mut self, sql: &str) -> Result<Vec<u64>, BatchFailure> {
+        let mut done = Vec::new();
+        self.execute_batch_each(sql, |rows| done.push(rows))
+            .await
+            .map(|()| done)
+    }
+
+    /// [`Session::execute_batch`], telling `completed` the rows affected by each statement as
+    /// its result arrives (the server sends each one when the statement ends).
+    pub(crate) async fn execute_batch_each(
+        &mut self,
+        sql: &str,
+        mut completed: impl FnMut(u64) + Send,
+    ) -> Result<(), BatchFailure> {
         use futures_util::StreamExt as _;
         use sqlx::Either;
         on_conn!(&mut self.conn, c => {
-            let mut done = Vec::new();
+            let mut count = 0;
             let mut results = sqlx::raw_sql(trusted(sql)).fetch_many(&mut *c);
             while let Some(item) = results.next().await {
                 match item {
-                    Ok(Either::Left(r)) => done.push(r.rows_affected()),
+                    Ok(Either::Left(r)) => {
+                        count += 1;
+                        completed(r.rows_affected());
+                    }
                     Ok(Either::Right(_)) => {}
-                    Err(error) => return Err(BatchFailure { completed: done.len(), error }),
+                    Err(error) => return Err(BatchFailure { completed: count, error }),
                 }
             }
-            Ok(done)
+            Ok(())
         })
     }
 

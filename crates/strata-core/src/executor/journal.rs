@@ -8,7 +8,12 @@
 //! On MySQL/MariaDB each statement travels with its journal entry in one multi-statement text,
 //! which the server runs in order and stops at the first error: the entry is written only if
 //! the statement succeeded, right after it on the server (even when the client is gone by
-//! then), and costs no extra round trip. The history row is written with the first
+//! then), and costs no extra round trip. A migration's statements, each with its entry, go in
+//! one such text (`chained`: one round trip a migration, and the server, not the client's
+//! replies, paces the statements), and progress is told as each statement's result arrives;
+//! a watching user (`statement_by_statement`) gets a round trip a statement, and a statement
+//! that is several or may answer with several results goes on its own. The history row is
+//! written with the first
 //! statement's entry rather than before it: a commit fewer per migration, and a first
 //! statement that fails or never runs leaves no row to clean up. A run of consecutive data
 //! changes (INSERT, UPDATE, DELETE, REPLACE) is one transaction that commits once, with the
@@ -24,11 +29,13 @@
 use std::time::Instant;
 
 use super::{
-    event_kind, excerpt, Direction, Executor, FailureRecord, LostState, RunError, SentFailure, Step,
+    event_kind, excerpt, sent, Direction, Executor, FailureRecord, LostState, Progress, RunError,
+    SentFailure, Step,
 };
 use crate::clock;
 use crate::dialect::DatabaseKind;
 use crate::driver::mysql::{self, Row};
+use crate::driver::session::BatchFailure;
 use crate::history::{AppliedState, Outcome};
 
 impl Executor<'_> {
@@ -85,11 +92,25 @@ impl Executor<'_> {
                     && mysql::is_data_change(&s.sql)
             })
             .collect();
-        // Statements whose commit is durable (with its journal entry, on MySQL).
-        let mut durable = from;
+        let n = step.statements.len();
+        // Whether statement `i`'s journal entry commits (a group's last, or one alone): the
+        // statements up to it are then durable.
+        let commits = |i: usize| !groupable[i] || i + 1 == n || !groupable[i + 1];
+        // Statements whose commit is durable (with its journal entry, on MySQL) when statement
+        // `f` is the first that did not go through, with its entry.
+        let durable_before = |f: usize| {
+            (from..f)
+                .rev()
+                .find(|&i| commits(i))
+                .map_or(from, |i| i + 1)
+        };
+        // MySQL: statements wait here, each with its text before and after, to go in one
+        // text (`chained`), which a statement that is several (`alone`) or one that may answer
+        // with several results, the end, or a watching user (`one_by_one`) sends on.
+        let mut chain: Vec<Link> = Vec::new();
         let mut in_group = false;
-        for i in from..step.statements.len() {
-            let last = i + 1 == step.statements.len();
+        for i in from..n {
+            let last = i + 1 == n;
             let sent = if mysql {
                 if last {
                     prefix.push_str(&format!(
@@ -112,20 +133,44 @@ impl Executor<'_> {
                     (false, true) => mysql::journal_suffix(i as i32 + 1, total, row, closes),
                     (false, false) => mysql::rollback_journal_suffix(i as i32 + 1, total, closes),
                 };
-                let sent = if several {
-                    self.alone(step, i, &prefix, &suffix).await
-                } else {
-                    self.statement(step, i, &prefix, prefix_count, Some(&suffix))
-                        .await
+                if closes {
+                    in_group = false;
+                }
+                let link = Link {
+                    i,
+                    prefix: std::mem::take(&mut prefix),
+                    prefix_count: std::mem::take(&mut prefix_count),
+                    suffix,
                 };
-                prefix.clear();
-                prefix_count = 0;
                 row = Row::Exists;
-                sent
+                if several {
+                    match self.chained(step, std::mem::take(&mut chain)).await {
+                        Ok(()) => (self.alone(step, i, &link.prefix, &link.suffix).await)
+                            .map_err(|f| (i, f)),
+                        failed => failed,
+                    }
+                } else {
+                    let alone = mysql::may_answer_several_results(sql);
+                    if alone {
+                        // Sent on its own, as its results cannot be counted in a chain.
+                        match self.chained(step, std::mem::take(&mut chain)).await {
+                            Ok(()) => self.chained(step, vec![link]).await,
+                            failed => failed,
+                        }
+                    } else {
+                        chain.push(link);
+                        if self.one_by_one || last {
+                            self.chained(step, std::mem::take(&mut chain)).await
+                        } else {
+                            continue;
+                        }
+                    }
+                }
             } else {
-                self.statement(step, i, "", 0, None).await
+                (self.statement(step, i, "", 0, None).await).map_err(|f| (i, f))
             };
-            if let Err(failure) = sent {
+            if let Err((i, failure)) = sent {
+                let durable = durable_before(i);
                 if let SentFailure::Lost(error) = &failure {
                     // Nothing more can be written over the connection: the journal stands
                     // as the statements before this one left it.
@@ -143,10 +188,6 @@ impl Executor<'_> {
                 return Err(self
                     .fail_journaled(step, i, durable, at, started, row_written)
                     .await);
-            }
-            if !in_group || last || !groupable[i + 1] {
-                durable = i + 1;
-                in_group = false;
             }
             if !mysql && !last {
                 let done = i as i32 + 1;
@@ -221,6 +262,96 @@ impl Executor<'_> {
         }
         set.push_str(";\n");
         set
+    }
+
+    /// MySQL: the statements of `links` in one text, each with Strata's statements before and
+    /// after it (its journal entry after it, so the server writes the entry right after the
+    /// statement commits, even when the client is gone by then, and stops at the first error).
+    /// Progress is told as each statement's result arrives. `Err((i, failure))`: statement `i`,
+    /// or Strata's statements around it, failed; those before it went through with their
+    /// entries.
+    async fn chained(&mut self, step: &Step, links: Vec<Link>) -> Result<(), (usize, SentFailure)> {
+        let Some(first) = links.first() else {
+            return Ok(());
+        };
+        if self.cancel.is_cancelled() {
+            let s = &step.statements[first.i];
+            return Err((
+                first.i,
+                SentFailure::Failed((s.line, s.column, super::CANCELLED.into())),
+            ));
+        }
+        // The text, and for each link how many results the server has sent when its prefix,
+        // its statement and its suffix are through.
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(links.len());
+        let mut count = 0;
+        for (k, link) in links.iter().enumerate() {
+            if k > 0 {
+                text.push_str(";\n");
+            }
+            let s = &step.statements[link.i];
+            text.push_str(&link.prefix);
+            text.push_str(&s.sql);
+            text.push_str("\n;");
+            text.push_str(&link.suffix);
+            let prefix_end = count + link.prefix_count;
+            count = prefix_end + 1 + mysql::statement_count(&link.suffix);
+            ends.push((prefix_end, prefix_end + 1, count));
+        }
+        let version = &step.version;
+        let started = |k: usize| Progress::StatementStarted {
+            version: version.clone(),
+            index: links[k].i as u32 + 1,
+            line: step.statements[links[k].i].line,
+        };
+        let Self {
+            session, progress, ..
+        } = self;
+        progress(started(0));
+        let (mut k, mut got, mut t) = (0, 0, Instant::now());
+        let result = (session.execute_batch_each(&text, |rows| {
+            got += 1;
+            while k < links.len() && got > ends[k].2 {
+                k += 1;
+            }
+            let Some(&(_, statement_end, end)) = ends.get(k) else {
+                return;
+            };
+            if got == statement_end {
+                progress(Progress::StatementFinished {
+                    version: version.clone(),
+                    index: links[k].i as u32 + 1,
+                    rows: rows as f64,
+                    ms: t.elapsed().as_secs_f64() * 1000.0,
+                });
+            }
+            if got == end && k + 1 < links.len() {
+                progress(started(k + 1));
+                t = Instant::now();
+            }
+        }))
+        .await;
+        let Err(BatchFailure { completed, error }) = result else {
+            return Ok(());
+        };
+        // The first link not through: the failure is in its prefix, its statement or after.
+        let k = ends
+            .iter()
+            .position(|&(_, _, end)| completed < end)
+            .unwrap_or(links.len() - 1);
+        let (prefix_end, _, _) = ends[k];
+        let (i, s) = (links[k].i, &step.statements[links[k].i]);
+        let failure = if sent::is_connection_lost(&error) {
+            SentFailure::Lost(error)
+        } else if completed < prefix_end {
+            SentFailure::Before(error)
+        } else if completed == prefix_end {
+            SentFailure::Failed(crate::driver::locate_error(&error, s))
+        } else {
+            SentFailure::After(error)
+        };
+        Err((i, failure))
     }
 
     /// MySQL: statement `i` on its own, with the text before and after it as separate round
@@ -316,6 +447,15 @@ impl Executor<'_> {
             Err(e) => self.bookkeeping_err(step)(e),
         }
     }
+}
+
+/// A MySQL statement waiting to be sent in a chain, with Strata's statements before it
+/// (`prefix_count` of them) and after it.
+struct Link {
+    i: usize,
+    prefix: String,
+    prefix_count: usize,
+    suffix: String,
 }
 
 /// Whether a MySQL statement text is really several (a routine file sent whole), so that
