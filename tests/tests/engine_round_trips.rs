@@ -346,6 +346,73 @@ async fn mysql_journals_each_statement_of_a_migration_sent_whole() {
     assert_eq!(scalar(url, "SELECT COUNT(*) FROM p").await, 2);
 }
 
+/// MariaDB: a journal entry that fails after its statement committed (a cancel landing between
+/// the two, here a trigger on the history table that refuses it once) still leaves an exact
+/// record: the statement is recorded as committed, by the client, and the run stops before the
+/// next one, which a resume then runs.
+#[tokio::test]
+async fn mariadb_a_failed_journal_entry_still_records_its_committed_statement() {
+    // (the history change the trigger refuses once, what the run then says and records)
+    let cases = [
+        ("BEFORE INSERT", "TRUE", "Statements 1 committed", 1),
+        (
+            "BEFORE UPDATE",
+            "NEW.statements_committed = 2",
+            "Statements 1, 2 committed",
+            2,
+        ),
+    ];
+    for (when, condition, said, committed) in cases {
+        let target = TestTarget::create(DatabaseKind::Mysql).await;
+        let url = target.url();
+        let project = TempProject::new();
+        project.write("1", "first", "CREATE TABLE first_t (id INT);\n", None);
+        up(url, &project, false).await.unwrap();
+        let trigger = format!(
+            "CREATE TRIGGER strata_trip {when} ON strata_migrations FOR EACH ROW BEGIN IF {condition} AND (SELECT n FROM trip) = 0 THEN UPDATE trip SET n = 1; SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'journal refused by the test'; END IF; END"
+        );
+        strata_system_tests::servers::exec(
+            url,
+            &[
+                // Not transactional: the trip stays set when the signal undoes the statement.
+                "CREATE TABLE trip (n INT) ENGINE = MyISAM",
+                "INSERT INTO trip VALUES (0)",
+                &trigger,
+            ],
+        )
+        .await;
+        project.write(
+            "2",
+            "three",
+            "CREATE TABLE a2 (id INT);\nCREATE TABLE b2 (id INT);\nCREATE TABLE c2 (id INT);\n",
+            Some("DROP TABLE c2;\nDROP TABLE b2;\nDROP TABLE a2;\n"),
+        );
+        let err = up(url, &project, false).await.unwrap_err().to_string();
+        assert!(
+            err.contains(said) && err.contains("journal refused by the test"),
+            "{when}: {err}"
+        );
+        let rows = history(url).await;
+        let row = rows.iter().find(|r| r.version == "2").expect("a row for 2");
+        assert_eq!(
+            (row.state, row.statements_committed),
+            (AppliedState::Partial, committed),
+            "{when}: {rows:?}"
+        );
+        let exists = |t: &'static str| strata_system_tests::servers::has_table(url, t);
+        assert!(exists("a2").await && !exists("c2").await, "{when}");
+        assert_eq!(exists("b2").await, committed == 2, "{when}");
+        // Resuming runs exactly the statements that did not commit.
+        project
+            .strata(&["resolve", "2", "--resume", "--url", url])
+            .success();
+        let rows = history(url).await;
+        let row = rows.iter().find(|r| r.version == "2").expect("a row for 2");
+        assert_eq!(row.state, AppliedState::Applied, "{when}: {rows:?}");
+        assert!(exists("b2").await && exists("c2").await, "{when}");
+    }
+}
+
 #[tokio::test]
 async fn an_up_to_date_up_takes_no_lock() {
     for kind in [DatabaseKind::Postgres, DatabaseKind::Mysql] {

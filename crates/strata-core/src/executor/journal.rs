@@ -170,7 +170,27 @@ impl Executor<'_> {
                 (self.statement(step, i, "", 0, None).await).map_err(|f| (i, f))
             };
             if let Err((i, failure)) = sent {
-                let durable = durable_before(i);
+                // The statements whose journal entries went through.
+                let entered = durable_before(i);
+                let (i, failure, durable) = match failure {
+                    // MySQL: statement `i` committed by itself (its result came back), and its
+                    // journal entry, after it, failed (a cancel landing between the two, a
+                    // trigger): the record written below says it committed, and the run stops
+                    // before the next one.
+                    SentFailure::After(error) if mysql && !groupable[i] => {
+                        let (next, message) = match step.statements.get(i + 1) {
+                            Some(_) => (i + 1, format!("not run: statement {} committed, and Strata's journal entry for it failed: {error}", i + 1)),
+                            None => (i, format!("the statement committed, and recording it in the history failed: {error}")),
+                        };
+                        let s = &step.statements[next];
+                        (
+                            next,
+                            SentFailure::Failed((s.line, s.column, message)),
+                            i + 1,
+                        )
+                    }
+                    failure => (i, failure, entered),
+                };
                 if let SentFailure::Lost(error) = &failure {
                     // Nothing more can be written over the connection: the journal stands
                     // as the statements before this one left it.
@@ -181,7 +201,7 @@ impl Executor<'_> {
                 // On MySQL the first journal entry wrote the row: none is there if nothing
                 // committed in this run's first apply.
                 let row_written = if mysql && up && from == 0 {
-                    durable > 0
+                    entered > 0
                 } else {
                     row == Row::Exists
                 };
@@ -430,6 +450,10 @@ impl Executor<'_> {
         let recorded = async {
             if nothing_done && up && row_written {
                 self.session.delete_applied(&step.version).await?;
+            } else if !nothing_done && up && !row_written {
+                // MySQL: the first entry, which writes the row, did not go through.
+                let row = self.applied_row(step, ms, AppliedState::Partial, count as i32);
+                self.session.insert_applied(&row).await?;
             } else if !nothing_done && up {
                 self.session
                     .update_progress(&step.version, count as i32, AppliedState::Partial, ms)
