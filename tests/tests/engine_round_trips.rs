@@ -413,6 +413,44 @@ async fn mariadb_a_failed_journal_entry_still_records_its_committed_statement() 
     }
 }
 
+/// MariaDB: a `CALL` whose procedure answers with a result and then fails is that statement's
+/// failure (not Strata's bookkeeping's), and the journal says what committed before it.
+#[tokio::test]
+async fn mariadb_a_call_that_fails_after_a_result_is_the_statements_failure() {
+    let target = TestTarget::create(DatabaseKind::Mysql).await;
+    let url = target.url();
+    let project = TempProject::new();
+    project.write(
+        "1",
+        "procedure",
+        "CREATE PROCEDURE p() BEGIN SELECT 1; SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'procedure failed'; END\n",
+        None,
+    );
+    project.write(
+        "2",
+        "calls",
+        "CREATE TABLE before_call (id INT);\nCALL p();\nCREATE TABLE after_call (id INT);\n",
+        None,
+    );
+    let err = up(url, &project, false).await.unwrap_err().to_string();
+    assert!(
+        err.contains("statement 2 of 3")
+            && err.contains("procedure failed")
+            && err.contains("Statements 1 committed")
+            && !err.contains("recording"),
+        "{err}"
+    );
+    let rows = history(url).await;
+    let row = rows.iter().find(|r| r.version == "2").expect("a row for 2");
+    assert_eq!(
+        (row.state, row.statements_committed),
+        (AppliedState::Partial, 1),
+        "{rows:?}"
+    );
+    let exists = |t: &'static str| strata_system_tests::servers::has_table(url, t);
+    assert!(exists("before_call").await && !exists("after_call").await);
+}
+
 #[tokio::test]
 async fn an_up_to_date_up_takes_no_lock() {
     for kind in [DatabaseKind::Postgres, DatabaseKind::Mysql] {

@@ -424,7 +424,11 @@ impl<'a> Executor<'a> {
             Err(BatchFailure { completed, error }) if completed < prefix_count => {
                 Err(SentFailure::Before(error))
             }
-            Err(BatchFailure { completed, error }) if completed > prefix_count => {
+            // Without a suffix, whatever follows the prefix is the statement's own (a `CALL`
+            // may answer with results before it fails).
+            Err(BatchFailure { completed, error })
+                if completed > prefix_count && suffix.is_some() =>
+            {
                 Err(SentFailure::After(error))
             }
             Err(BatchFailure { error, .. }) => {

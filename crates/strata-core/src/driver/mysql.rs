@@ -168,11 +168,12 @@ pub fn rollback_journal_suffix(committed: i32, total: i32, in_transaction: bool)
 
 /// After a step's last statement: the history row `applied` (or removed) and the event, in one
 /// transaction (the statement's own when it ran after `START TRANSACTION`). Quote-free like
-/// [`journal_suffix`]. The time is the server's, since the step's first text.
+/// [`journal_suffix`]. The time is the server's, since the step's first text, taken once for
+/// the row and the event (a statement between two readings can take milliseconds).
 pub fn finish_suffix(up: bool, total: i32, row: Row, in_transaction: bool) -> String {
     let change = match (up, row) {
-        (true, Row::New) => format!("{INSERT_ROW}, {STEP_MS}, @strata_state, {total}, {total})"),
-        (true, Row::Exists) => format!("UPDATE strata_migrations SET statements_committed = {total}, state = @strata_state, execution_ms = {STEP_MS} WHERE version = @strata_v"),
+        (true, Row::New) => format!("{INSERT_ROW}, @strata_ms, @strata_state, {total}, {total})"),
+        (true, Row::Exists) => format!("UPDATE strata_migrations SET statements_committed = {total}, state = @strata_state, execution_ms = @strata_ms WHERE version = @strata_v"),
         (false, _) => "DELETE FROM strata_migrations WHERE version = @strata_v".to_owned(),
     };
     let start = if in_transaction {
@@ -181,7 +182,7 @@ pub fn finish_suffix(up: bool, total: i32, row: Row, in_transaction: bool) -> St
         "START TRANSACTION;\n"
     };
     format!(
-        "{start}{change};\nINSERT INTO strata_events (run_id, at, kind, version, name, outcome, duration_ms, error, detail, actor) VALUES (@strata_run, @strata_at, @strata_kind, @strata_v, @strata_name, @strata_outcome, {STEP_MS}, NULL, NULL, @strata_actor);\nCOMMIT"
+        "SET @strata_ms = {STEP_MS};\n{start}{change};\nINSERT INTO strata_events (run_id, at, kind, version, name, outcome, duration_ms, error, detail, actor) VALUES (@strata_run, @strata_at, @strata_kind, @strata_v, @strata_name, @strata_outcome, @strata_ms, NULL, NULL, @strata_actor);\nCOMMIT"
     )
 }
 
@@ -203,8 +204,8 @@ mod tests {
         assert_eq!(statement_count(&rollback_journal_suffix(1, 3, false)), 1);
         assert_eq!(statement_count(&rollback_journal_suffix(1, 3, true)), 2);
         for (up, row) in [(true, Row::New), (true, Row::Exists), (false, Row::Exists)] {
-            assert_eq!(statement_count(&finish_suffix(up, 3, row, true)), 3);
-            assert_eq!(statement_count(&finish_suffix(up, 3, row, false)), 4);
+            assert_eq!(statement_count(&finish_suffix(up, 3, row, true)), 4);
+            assert_eq!(statement_count(&finish_suffix(up, 3, row, false)), 5);
         }
         assert_eq!(statement_count("SET @a = 1;\nSTART TRANSACTION;\n"), 2);
         assert_eq!(statement_count(""), 0);

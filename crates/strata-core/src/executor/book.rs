@@ -9,14 +9,6 @@ use crate::history::{AppliedMigration, AppliedState, Event, Outcome};
 impl Executor<'_> {
     /// The history change of a finished step and its event, as SQL text with literals.
     pub(super) fn bookkeeping_text(&self, step: &Step, ms: i64) -> String {
-        let ev = self.event(
-            event_kind(step.direction),
-            step,
-            Outcome::Ok,
-            ms,
-            None,
-            None,
-        );
         let row = (step.direction == Direction::Up).then(|| {
             self.applied_row(
                 step,
@@ -25,6 +17,11 @@ impl Executor<'_> {
                 step.statements.len() as i32,
             )
         });
+        let mut ev = self.ok_event(step, ms);
+        // One commit: the event is at the moment the row says it was applied.
+        if let Some(row) = &row {
+            ev.at.clone_from(&row.applied_at);
+        }
         let lit = Literals::new(
             self.session.kind(),
             row.iter().flat_map(row_texts).chain(event_texts(&ev)),
@@ -34,6 +31,18 @@ impl Executor<'_> {
             None => lit.delete_applied(&step.version),
         };
         format!("{change};\n{}", lit.insert_event(&ev))
+    }
+
+    /// The event of a step that went through, `ms` long.
+    pub(super) fn ok_event(&self, step: &Step, ms: i64) -> Event {
+        self.event(
+            event_kind(step.direction),
+            step,
+            Outcome::Ok,
+            ms,
+            None,
+            None,
+        )
     }
 
     /// An event as SQL text with literals.

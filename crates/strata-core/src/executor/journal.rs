@@ -105,8 +105,9 @@ impl Executor<'_> {
                 .map_or(from, |i| i + 1)
         };
         // MySQL: statements wait here, each with its text before and after, to go in one
-        // text (`chained`), which a statement that is several (`alone`) or one that may answer
-        // with several results, the end, or a watching user (`one_by_one`) sends on.
+        // text (`chained`), sent at the migration's end, for a watching user (`one_by_one`)
+        // at each statement, and before a statement that goes alone (`alone`: several, or one
+        // that may answer with several results).
         let mut chain: Vec<Link> = Vec::new();
         let mut in_group = false;
         for i in from..n {
@@ -143,27 +144,20 @@ impl Executor<'_> {
                     suffix,
                 };
                 row = Row::Exists;
-                if several {
+                if several || mysql::may_answer_several_results(sql) {
+                    // On its own, as its results cannot be counted in a chain: a failure in
+                    // its round trip is then its own.
                     match self.chained(step, std::mem::take(&mut chain)).await {
                         Ok(()) => (self.alone(step, i, &link.prefix, &link.suffix).await)
                             .map_err(|f| (i, f)),
                         failed => failed,
                     }
                 } else {
-                    let alone = mysql::may_answer_several_results(sql);
-                    if alone {
-                        // Sent on its own, as its results cannot be counted in a chain.
-                        match self.chained(step, std::mem::take(&mut chain)).await {
-                            Ok(()) => self.chained(step, vec![link]).await,
-                            failed => failed,
-                        }
+                    chain.push(link);
+                    if self.one_by_one || last {
+                        self.chained(step, std::mem::take(&mut chain)).await
                     } else {
-                        chain.push(link);
-                        if self.one_by_one || last {
-                            self.chained(step, std::mem::take(&mut chain)).await
-                        } else {
-                            continue;
-                        }
+                        continue;
                     }
                 }
             } else {
@@ -236,14 +230,7 @@ impl Executor<'_> {
             self.session.delete_applied(&step.version).await
         }
         .map_err(self.bookkeeping_err(step))?;
-        let ev = self.event(
-            event_kind(step.direction),
-            step,
-            Outcome::Ok,
-            ms,
-            None,
-            None,
-        );
+        let ev = self.ok_event(step, ms);
         self.session
             .insert_event(&ev)
             .await
@@ -375,7 +362,7 @@ impl Executor<'_> {
     }
 
     /// MySQL: statement `i` on its own, with the text before and after it as separate round
-    /// trips (for a statement that is several).
+    /// trips (for a statement that is several, or may answer with several results).
     async fn alone(
         &mut self,
         step: &Step,
