@@ -210,60 +210,33 @@ fn locals(set: &MigrationSet) -> Vec<Local<Version>> {
 }
 
 fn entries(set: &MigrationSet, history: &[AppliedMigration]) -> Vec<StatusEntry> {
-    let entries = entries_with(set, history, |i| Some(history[i].clone()));
-    entries.into_iter().map(|e| e.with(Some)).collect()
+    entries_owned(set, history.to_vec())
 }
 
 /// [`entries`] taking the history's rows instead of copying them (thousands of rows, each a
-/// handful of strings).
+/// handful of strings). A row is some entry's at most: the folder's versions are unique.
 fn entries_owned(set: &MigrationSet, history: Vec<AppliedMigration>) -> Vec<StatusEntry> {
-    let mut rows = Vec::with_capacity(history.len());
-    let taken = entries_with(set, &history, Some);
-    rows.extend(history.into_iter().map(Some));
-    (taken.into_iter())
-        .map(|e| e.with(|i| rows[i].take()))
-        .collect()
-}
-
-/// The status entries, each history row given as what `row` makes of its index in `history`.
-fn entries_with<T>(
-    set: &MigrationSet,
-    history: &[AppliedMigration],
-    row: impl Fn(usize) -> Option<T>,
-) -> Vec<Entry<T>> {
     // Versions are the history's key: one row each.
     let index: std::collections::HashMap<&str, usize> = (history.iter().enumerate())
         .map(|(i, a)| (a.version.as_str(), i))
         .collect();
     let locals = locals(set);
-    plan::status(&locals, history, |raw| parse_history_version(set, raw))
+    let found: Vec<_> = plan::status(&locals, &history, |raw| parse_history_version(set, raw))
         .into_iter()
-        .map(|r| Entry {
-            version: r.raw,
-            name: r.name,
-            state: r.state,
-            applied: r.applied.and_then(|a| row(index[a.version.as_str()])),
+        .map(|r| {
+            let row = r.applied.map(|a| index[a.version.as_str()]);
+            (r.raw, r.name, r.state, row)
+        })
+        .collect();
+    let mut rows: Vec<Option<AppliedMigration>> = history.into_iter().map(Some).collect();
+    (found.into_iter())
+        .map(|(version, name, state, row)| StatusEntry {
+            version,
+            name,
+            state,
+            applied: row.and_then(|i| rows[i].take()),
         })
         .collect()
-}
-
-/// A [`StatusEntry`] whose history row is a `T`.
-struct Entry<T> {
-    version: String,
-    name: String,
-    state: MigrationState,
-    applied: Option<T>,
-}
-
-impl<T> Entry<T> {
-    fn with(self, row: impl FnOnce(T) -> Option<AppliedMigration>) -> StatusEntry {
-        StatusEntry {
-            version: self.version,
-            name: self.name,
-            state: self.state,
-            applied: self.applied.and_then(row),
-        }
-    }
 }
 
 /// Read a version given by a user (`--to`, `baseline V`) in the project's layout.

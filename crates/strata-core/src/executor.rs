@@ -374,16 +374,17 @@ impl<'a> Executor<'a> {
         }
     }
 
-    /// Execute statement `i` in one round trip with Strata's own statements around it:
-    /// `prefix` (`prefix_count` statements, each ending in `;\n`) before, `suffix` after.
-    /// Reports progress; a failure says whose statement failed.
+    /// Execute statement `i` in one round trip after Strata's own `prefix` (`prefix_count`
+    /// statements, each ending in `;\n`; a MySQL statement with its journal entry after it goes
+    /// through `chained`). Reports progress; a failure says whose statement failed: whatever
+    /// follows the prefix is the statement's own (a `CALL` may answer with results before it
+    /// fails).
     async fn statement(
         &mut self,
         step: &Step,
         i: usize,
         prefix: &str,
         prefix_count: usize,
-        suffix: Option<&str>,
     ) -> Result<(), SentFailure> {
         let s = &step.statements[i];
         let index = i as u32 + 1;
@@ -402,10 +403,9 @@ impl<'a> Executor<'a> {
         } else {
             " ".repeat(s.column.saturating_sub(1) as usize)
         };
-        let text = match suffix {
-            Some(suffix) => format!("{prefix}{pad}{}\n;{suffix}", s.sql),
-            None if prefix.is_empty() => s.sql.clone(),
-            None => format!("{prefix}{pad}{}", s.sql),
+        let text = match prefix.is_empty() {
+            true => s.sql.to_string(),
+            false => format!("{prefix}{pad}{}", s.sql),
         };
         let t = Instant::now();
         match self.session.execute_batch(&text).await {
@@ -423,13 +423,6 @@ impl<'a> Executor<'a> {
             }
             Err(BatchFailure { completed, error }) if completed < prefix_count => {
                 Err(SentFailure::Before(error))
-            }
-            // Without a suffix, whatever follows the prefix is the statement's own (a `CALL`
-            // may answer with results before it fails).
-            Err(BatchFailure { completed, error })
-                if completed > prefix_count && suffix.is_some() =>
-            {
-                Err(SentFailure::After(error))
             }
             Err(BatchFailure { error, .. }) => {
                 let sent = StepStatement {

@@ -59,7 +59,7 @@ impl Executor<'_> {
         }
         for i in (0..step.statements.len()).filter(|_| !sent) {
             let prefix_count = usize::from(!begin.is_empty());
-            if let Err(failure) = self.statement(step, i, begin, prefix_count, None).await {
+            if let Err(failure) = self.statement(step, i, begin, prefix_count).await {
                 return Err(self.fail(step, i, failure, started, None).await);
             }
             begin = "";
@@ -339,7 +339,7 @@ impl Executor<'_> {
             }
             for i in (0..step.statements.len()).filter(|_| !sent) {
                 let prefix_count = usize::from(!begin.is_empty());
-                if let Err(failure) = self.statement(step, i, begin, prefix_count, None).await {
+                if let Err(failure) = self.statement(step, i, begin, prefix_count).await {
                     return Err(self.fail(step, i, failure, started, Some(k)).await);
                 }
                 begin = "";

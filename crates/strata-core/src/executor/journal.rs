@@ -161,7 +161,7 @@ impl Executor<'_> {
                     }
                 }
             } else {
-                (self.statement(step, i, "", 0, None).await).map_err(|f| (i, f))
+                (self.statement(step, i, "", 0).await).map_err(|f| (i, f))
             };
             if let Err((i, failure)) = sent {
                 // The statements whose journal entries went through.
@@ -376,7 +376,7 @@ impl Executor<'_> {
                 .await
                 .map_err(|f| SentFailure::before(f.error))?;
         }
-        self.statement(step, i, "", 0, None).await?;
+        self.statement(step, i, "", 0).await?;
         self.session
             .execute_batch(suffix)
             .await
